@@ -1,0 +1,28 @@
+package io.twisterlab.core.spi;
+
+import io.twisterlab.core.CoreAgent;
+import java.util.Collection;
+
+/**
+ * A factory that {@link java.util.ServiceLoader} discovers: list its class name in
+ * {@code META-INF/services/io.twisterlab.core.spi.AgentProvider}. It builds agents from configuration and shared
+ * resources; it may return none (for example when the agent is disabled by configuration).
+ *
+ * <pre>{@code
+ * public final class GreeterProvider implements AgentProvider {
+ *     public Collection<CoreAgent> createAgents(ProviderContext context) {
+ *         return List.of(new GreeterAgent(context.config("greeter.greeting").orElse("Hello")));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Implementations need a public no-argument constructor.
+ */
+public interface AgentProvider {
+    /**
+     * Creates this provider's agents; must not start them (the registry does).
+     *
+     * @throws IllegalArgumentException for invalid configuration, with a message naming the setting
+     */
+    Collection<? extends CoreAgent> createAgents(ProviderContext context);
+}
