@@ -236,6 +236,9 @@ public record Limit(String id, long permits, Duration period, long burst) {
      * @return the compact text
      */
     static String format(Duration d) {
+        if (d.compareTo(MAX_PERIOD) > 0) {
+            return d.getSeconds() + "s";
+        }
         long nanos = d.toNanos();
         long[] factors = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
         String[] units = {"d", "h", "m", "s", "ms", "us"};
