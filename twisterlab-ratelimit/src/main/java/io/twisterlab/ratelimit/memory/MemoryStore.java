@@ -25,6 +25,8 @@ import java.util.Objects;
  *       if one denies, the permits already taken from the previous ones are given back. A concurrent request
  *       may observe such a tentative consumption and be denied during that window; no request is ever admitted
  *       beyond a limit.</li>
+ *   <li><b>Limits are configuration.</b> The store keeps one table per distinct {@link Limit} it has seen (keys
+ *       count against the cap, tables do not): create limits once, not per request.</li>
  * </ul>
  *
  * <pre>{@code

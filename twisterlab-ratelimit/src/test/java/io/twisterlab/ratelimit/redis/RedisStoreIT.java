@@ -111,6 +111,16 @@ class RedisStoreIT {
     }
 
     @Test
+    void anInjectedConnectionIsSharedAndNotClosed() {
+        try (RedisStore store = RedisStore.builder(adminConnection).failurePolicy(FailurePolicy.FAIL_CLOSED)
+                .timeout(Duration.ofSeconds(5)).build()) {
+            assertThat(store.decide("injected", 4, HOURLY).remaining()).isEqualTo(6);
+        }
+        assertThat(adminConnection.isOpen()).isTrue();
+        assertThat(admin.ping()).isEqualTo("PONG");
+    }
+
+    @Test
     void instancesWithSkewedClocksAgree() {
         FakeTicker early = new FakeTicker(0);
         FakeTicker late = new FakeTicker(Duration.ofDays(3).toNanos());
