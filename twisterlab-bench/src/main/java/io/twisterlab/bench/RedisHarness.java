@@ -1,0 +1,516 @@
+package io.twisterlab.bench;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
+import io.twisterlab.ratelimit.Decision;
+import io.twisterlab.ratelimit.FailurePolicy;
+import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.redis.BenchScript;
+import io.twisterlab.ratelimit.redis.RedisServerProcess;
+import io.twisterlab.ratelimit.redis.RedisStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis harness (a main, not a unit test): decisions per second and p50/p99 latency with 1, 16 and 64 concurrent
+ * callers against one local {@code redis-server}, for
+ * <ul>
+ *   <li><b>twisterlab</b>: our {@code RedisStore} (one {@code EVALSHA} per decision) on one Lettuce connection;</li>
+ *   <li><b>bucket4j</b>: Bucket4j's Lettuce compare-and-swap proxy manager on one Lettuce connection;</li>
+ *   <li><b>reference</b>: {@code redis-benchmark -P 16} sending the very same GCRA script ({@code EVALSHA} with its
+ *       SHA-1) — the physical ceiling of this machine, written in C, pipelined.</li>
+ * </ul>
+ * Scenarios: spread keys (uniform over {@code --keys} subjects) at each caller count; two limits per decision; one hot
+ * key. Round trips per decision are counted twice: client-side (Lettuce {@link CommandListener}: commands sent per
+ * decision) and server-side ({@code INFO commandstats} deltas per decision, which also count the {@code GET}/{@code SET}
+ * run <em>inside</em> scripts). The limits are never reached (every decision writes).
+ *
+ * <p>Callers are platform threads each calling the blocking API in a loop; latency is measured around that call.
+ *
+ * <pre>
+ * java -cp twisterlab-bench/target/benchmarks.jar io.twisterlab.bench.RedisHarness            # starts redis-server
+ * java -cp ... io.twisterlab.bench.RedisHarness --uri redis://127.0.0.1:6379 --warmup 3 --seconds 5 --callers 1,16,64
+ * java -cp ... io.twisterlab.bench.RedisHarness --smoke                                      # seconds, tiny counts
+ * </pre>
+ * Without {@code --uri}, the harness starts {@code redis-server} from {@code PATH} or the binary shipped in
+ * {@code embedded-redis}. Without {@code redis-benchmark} on {@code PATH}, reference rows say
+ * {@code redis-benchmark NOT FOUND} (install {@code redis-tools}) — nothing is silently skipped.
+ */
+public final class RedisHarness {
+
+    /** Harness settings. */
+    public record Options(@Nullable String uri, double warmupSeconds, double measureSeconds, int[] callers, int keys,
+                          long referenceCalibration, @Nullable Path out) {
+
+        /** @return settings for a run of a few seconds that only checks everything works */
+        public static Options smoke() {
+            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null);
+        }
+
+        static Options parse(String[] args) {
+            String uri = null;
+            double warmup = 3;
+            double seconds = 5;
+            int[] callers = {1, 16, 64};
+            int keys = 100_000;
+            long calibration = 50_000;
+            Path out = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--smoke" -> {
+                        Options s = smoke();
+                        warmup = s.warmupSeconds;
+                        seconds = s.measureSeconds;
+                        callers = s.callers;
+                        keys = s.keys;
+                        calibration = s.referenceCalibration;
+                    }
+                    case "--uri" -> uri = args[++i];
+                    case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                    case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                    case "--callers" -> callers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--keys" -> keys = Integer.parseInt(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a
+                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --smoke)");
+                }
+            }
+            return new Options(uri, warmup, seconds, callers, keys, calibration, out);
+        }
+    }
+
+    /** One measured (scenario, peer, callers). */
+    public record Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
+                         double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
+                         long denied, long degraded, String note) {
+
+        /** @return whether this row was measured (false when redis-benchmark is missing) */
+        public boolean measured() {
+            return decisions > 0;
+        }
+    }
+
+    /** Decides for one subject, blocking. */
+    private interface Decider {
+        /** @return 0 allowed, 1 denied, 2 degraded (decided by a failure policy, not Redis) */
+        int decide(String subject);
+    }
+
+    private static final String HOT = "hot";
+    private static final Limit SECOND_LIMIT =
+            Limit.builder("bench2").permits(10 * Peers.OPEN_RATE).per(Duration.ofSeconds(10)).burst(Peers.OPEN_BURST).build();
+
+    private final Options options;
+    private final String uri;
+    private final RedisClient client;
+    private final CommandCounter counter = new CommandCounter();
+    private final RedisCommands<String, String> admin;
+
+    private RedisHarness(Options options, String uri) {
+        this.options = options;
+        this.uri = uri;
+        this.client = RedisClient.create(uri);
+        this.client.addListener(counter);
+        this.admin = RedisClient.create(uri).connect().sync();
+    }
+
+    /**
+     * @param args see the class documentation
+     * @throws IOException if the report cannot be written
+     */
+    public static void main(String[] args) throws IOException {
+        Options options = Options.parse(args);
+        List<Result> results = run(options);
+        String report = markdown(results);
+        System.out.println(report);
+        if (options.out() != null) {
+            Files.writeString(options.out(), report, StandardCharsets.UTF_8);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Runs every scenario, starting a redis-server if no URI is given.
+     *
+     * @param options the settings
+     * @return the results, in order
+     */
+    public static List<Result> run(Options options) {
+        if (options.uri() != null) {
+            return new RedisHarness(options, options.uri()).runAll();
+        }
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            System.err.println("[redis-harness] started redis-server on " + redis.uri() + " (" + serverVersion(redis.uri()) + ")");
+            return new RedisHarness(options, redis.uri()).runAll();
+        }
+    }
+
+    private static String serverVersion(String uri) {
+        RedisClient c = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> conn = c.connect()) {
+            for (String line : conn.sync().info("server").split("\r?\n")) {
+                if (line.startsWith("redis_version:")) {
+                    return "redis " + line.substring("redis_version:".length());
+                }
+            }
+            return "redis ?";
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    private List<Result> runAll() {
+        Optional<Path> redisBenchmark = findOnPath("redis-benchmark");
+        System.err.println("[redis-harness] redis-benchmark: " + redisBenchmark.map(Path::toString)
+                .orElse("NOT FOUND on PATH: the reference rows will be marked missing (apt-get install -y redis-tools)"));
+        admin.scriptLoad(BenchScript.source());
+        List<Result> results = new ArrayList<>();
+        List<Limit> one = List.of(Peers.limit(Peers.Regime.OPEN, "bench"));
+        List<Limit> two = List.of(one.get(0), SECOND_LIMIT);
+        int max = Arrays.stream(options.callers()).max().orElse(1);
+        try (StatefulRedisConnection<String, String> ours = client.connect();
+             StatefulRedisConnection<String, byte[]> b4j =
+                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+            RedisStore store = RedisStore.builder(ours)
+                    .timeout(Duration.ofSeconds(10))
+                    .failurePolicy(FailurePolicy.FAIL_CLOSED)
+                    .build();
+            ProxyManager<String> proxies = Bucket4jLettuce.casBasedBuilder(b4j)
+                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                    .build();
+            BucketConfiguration b4jOne = Peers.bucket4jConfig(Peers.Regime.OPEN);
+            BucketConfiguration b4jTwo = BucketConfiguration.builder()
+                    .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(Peers.OPEN_RATE, Duration.ofSeconds(1)))
+                    .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(10 * Peers.OPEN_RATE, Duration.ofSeconds(10)))
+                    .build();
+            Decider oursOne = oursDecider(store, one);
+            Decider oursTwo = oursDecider(store, two);
+            Decider b4jOneDecider = bucket4jDecider(proxies, b4jOne);
+            Decider b4jTwoDecider = bucket4jDecider(proxies, b4jTwo);
+            for (int c : options.callers()) {
+                results.add(measure("spread keys, 1 limit", "twisterlab", c, false, oursOne));
+                results.add(measure("spread keys, 1 limit", "bucket4j CAS", c, false, b4jOneDecider));
+                results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
+            }
+            results.add(measure("spread keys, 2 limits", "twisterlab", max, false, oursTwo));
+            results.add(measure("spread keys, 2 limits", "bucket4j CAS", max, false, b4jTwoDecider));
+            results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
+            results.add(measure("hot key, 1 limit", "twisterlab", max, true, oursOne));
+            results.add(measure("hot key, 1 limit", "bucket4j CAS", max, true, b4jOneDecider));
+            results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
+            store.close();
+        } finally {
+            client.shutdown();
+        }
+        return results;
+    }
+
+    private static Decider oursDecider(RedisStore store, List<Limit> limits) {
+        return subject -> {
+            Decision d = store.decide(subject, 1, limits);
+            return d.degraded() ? 2 : d.allowed() ? 0 : 1;
+        };
+    }
+
+    private static Decider bucket4jDecider(ProxyManager<String> proxies, BucketConfiguration config) {
+        ConcurrentHashMap<String, BucketProxy> buckets = new ConcurrentHashMap<>();
+        String tag = Integer.toString(config.getBandwidths().length);
+        return subject -> {
+            BucketProxy b = buckets.get(subject);
+            if (b == null) {
+                b = buckets.computeIfAbsent(subject, s -> proxies.builder().build("b4j:" + tag + ":" + s, () -> config));
+            }
+            return b.tryConsumeAndReturnRemaining(1).isConsumed() ? 0 : 1;
+        };
+    }
+
+    private Result measure(String scenario, String peer, int callers, boolean hot, Decider decider) {
+        admin.flushall();
+        Worker[] workers = new Worker[callers];
+        for (int i = 0; i < callers; i++) {
+            workers[i] = new Worker(decider, hot ? null : KeySequence.of(options.keys(), KeySequence.Distribution.UNIFORM,
+                    1 << 14, 1000L + i));
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+        sleep(options.warmupSeconds());
+        Map<String, Long> before = commandStats();
+        long clientBefore = counter.commands.sum();
+        long start = System.nanoTime();
+        for (Worker w : workers) {
+            w.measuring = true;
+        }
+        sleep(options.measureSeconds());
+        for (Worker w : workers) {
+            w.measuring = false;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long clientCommands = counter.commands.sum() - clientBefore;
+        Map<String, Long> after = commandStats();
+        Histogram all = new Histogram(3);
+        long decisions = 0;
+        long denied = 0;
+        long degraded = 0;
+        for (Worker w : workers) {
+            w.stop = true;
+        }
+        for (Worker w : workers) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (w.failure != null) {
+                throw new IllegalStateException(peer + " failed in '" + scenario + "'", w.failure);
+            }
+            all.add(w.latencies);
+            decisions += w.decisions;
+            denied += w.denied;
+            degraded += w.degraded;
+        }
+        Map<String, Double> server = perDecision(before, after, decisions);
+        System.err.printf(Locale.ROOT, "[redis-harness] %-22s %-13s %3d callers: %,10.0f decisions/s%n",
+                scenario, peer, callers, decisions / elapsed);
+        return new Result(scenario, peer, callers, decisions, decisions / elapsed,
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
+                decisions == 0 ? 0 : clientCommands / (double) decisions, server, denied, degraded, "");
+    }
+
+    private Result reference(String scenario, int callers, boolean hot, int limits, Optional<Path> binary) {
+        String peer = "redis-benchmark -P 16";
+        if (binary.isEmpty()) {
+            return new Result(scenario, peer, callers, 0, 0, 0, 0, 0, Map.of(), 0, 0,
+                    "redis-benchmark NOT FOUND on PATH (apt-get install -y redis-tools)");
+        }
+        admin.flushall();
+        RedisURI parsed = RedisURI.create(uri);
+        List<String> command = new ArrayList<>(List.of(binary.get().toString(), "-h", parsed.getHost(),
+                "-p", Integer.toString(parsed.getPort()), "-c", Integer.toString(callers), "-P", "16", "--csv"));
+        if (!hot) {
+            command.addAll(List.of("-r", Integer.toString(options.keys())));
+        }
+        String subject = hot ? HOT : "__rand_int__";
+        List<String> script = new ArrayList<>(List.of("EVALSHA", BenchScript.sha1(), Integer.toString(limits)));
+        script.add("rb:{" + subject + "}:bench");
+        if (limits == 2) {
+            script.add("rb:{" + subject + "}:bench2");
+        }
+        script.addAll(List.of("1", "", "0", "1", Long.toString(Peers.OPEN_BURST)));
+        if (limits == 2) {
+            script.addAll(List.of("1", Long.toString(Peers.OPEN_BURST)));
+        }
+        double calibrated = runRedisBenchmark(command, options.referenceCalibration(), script)[0];
+        long n = Math.max(options.referenceCalibration(), (long) (calibrated * options.measureSeconds()));
+        Map<String, Long> before = commandStats();
+        double[] r = runRedisBenchmark(command, n, script);
+        Map<String, Long> after = commandStats();
+        Map<String, Double> server = perDecision(before, after, n);
+        System.err.printf(Locale.ROOT, "[redis-harness] %-22s %-13s %3d callers: %,10.0f decisions/s%n",
+                scenario, peer, callers, r[0]);
+        return new Result(scenario, peer, callers, n, r[0], r[1] * 1e3, r[2] * 1e3, 1.0 / 16, server, 0, 0,
+                "pipelined: 16 commands per round trip");
+    }
+
+    /** @return rps, p50 ms, p99 ms */
+    private static double[] runRedisBenchmark(List<String> base, long n, List<String> script) {
+        List<String> command = new ArrayList<>(base);
+        command.addAll(List.of("-n", Long.toString(n)));
+        command.addAll(script);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("redis-benchmark failed: " + output);
+            }
+            // --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms",...
+            String[] lines = output.strip().split("\r?\n");
+            String[] header = unquote(lines[0]);
+            String[] row = unquote(lines[lines.length - 1]);
+            return new double[] {
+                Double.parseDouble(row[indexOf(header, "rps")]),
+                Double.parseDouble(row[indexOf(header, "p50_latency_ms")]),
+                Double.parseDouble(row[indexOf(header, "p99_latency_ms")])};
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run redis-benchmark", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("unexpected redis-benchmark output for " + command, e);
+        }
+    }
+
+    private static String[] unquote(String csvLine) {
+        String[] cells = csvLine.split("\",\"");
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = cells[i].replace("\"", "");
+        }
+        return cells;
+    }
+
+    private static int indexOf(String[] header, String column) {
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].equals(column)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no column " + column + " in " + Arrays.toString(header));
+    }
+
+    private Map<String, Long> commandStats() {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : admin.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int from = line.indexOf("calls=") + "calls=".length();
+                int to = line.indexOf(',', from);
+                calls.put(name, Long.parseLong(line.substring(from, to)));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, Double> perDecision(Map<String, Long> before, Map<String, Long> after, long decisions) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("info") || name.equals("flushall") || name.equals("config") || name.equals("script")) {
+                continue;
+            }
+            long delta = e.getValue() - before.getOrDefault(name, 0L);
+            if (delta > 0 && decisions > 0) {
+                out.put(name, delta / (double) decisions);
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(double seconds) {
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<Path> findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Formats results as Markdown, with the ratios of twisterlab to its peers in the same run. */
+    static String markdown(List<Result> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| scenario | callers | peer | decisions/s | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer (throughput) |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---|---:|\n");
+        for (Result r : results) {
+            Result ours = results.stream()
+                    .filter(o -> o.peer().equals("twisterlab") && o.scenario().equals(r.scenario()) && o.callers() == r.callers())
+                    .findFirst().orElse(null);
+            String ratio = ours == null || !r.measured() || r.peer().equals("twisterlab") ? ""
+                    : String.format(Locale.ROOT, "%.2f×", ours.perSecond() / r.perSecond());
+            String server = r.serverCallsPerDecision().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                    .reduce((a, b) -> a + ", " + b).orElse("");
+            if (!r.measured()) {
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | | | | | |%n", r.scenario(), r.callers(), r.peer(), r.note()));
+                continue;
+            }
+            String flags = (r.degraded() > 0 ? " (" + r.degraded() + " degraded!)" : "") + (r.denied() > 0 ? " (" + r.denied() + " denied)" : "");
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f%s | %.0f | %.0f | %.3f | %s | %s |%n",
+                    r.scenario(), r.callers(), r.peer(), r.perSecond(), flags, r.p50Micros(), r.p99Micros(),
+                    r.clientCommandsPerDecision(), server, ratio));
+        }
+        return sb.toString();
+    }
+
+    /** Counts every command Lettuce sends on the harness client (both peers' connections). */
+    private static final class CommandCounter implements CommandListener {
+        final LongAdder commands = new LongAdder();
+
+        @Override
+        public void commandStarted(CommandStartedEvent event) {
+            commands.increment();
+        }
+    }
+
+    /** One caller: decides in a loop, records latency while measuring. */
+    private static final class Worker extends Thread {
+        private final Decider decider;
+        private final @Nullable KeySequence keys;
+        final Histogram latencies = new Histogram(3);
+        volatile boolean measuring;
+        volatile boolean stop;
+        long decisions;
+        long denied;
+        long degraded;
+        @Nullable Throwable failure;
+
+        Worker(Decider decider, @Nullable KeySequence keys) {
+            super("redis-harness-caller");
+            this.decider = decider;
+            this.keys = keys;
+        }
+
+        @Override
+        public void run() {
+            try {
+                int i = 0;
+                while (!stop) {
+                    String subject = keys == null ? HOT : keys.at(i++);
+                    long t0 = System.nanoTime();
+                    int outcome = decider.decide(subject);
+                    long dt = System.nanoTime() - t0;
+                    if (measuring) {
+                        latencies.recordValue(dt);
+                        decisions++;
+                        if (outcome == 1) {
+                            denied++;
+                        } else if (outcome == 2) {
+                            degraded++;
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+    }
+}
