@@ -57,6 +57,7 @@ public final class TwisterLabServer implements AutoCloseable {
     private final Object lock = new Object();
     private boolean started;
     private boolean stopped;
+    private volatile int port = -1;
 
     private TwisterLabServer(Builder b) {
         this.config = b.config;
@@ -104,6 +105,7 @@ public final class TwisterLabServer implements AutoCloseable {
         registry.start();
         try {
             app.start();
+            port = app.port();
         } catch (RuntimeException e) {
             registry.close();
             limiter.close();
@@ -116,9 +118,9 @@ public final class TwisterLabServer implements AutoCloseable {
         return this;
     }
 
-    /** The bound port (the real one when configured with port 0). */
+    /** The bound port (the real one when configured with port 0); -1 before {@link #start()}. */
     public int port() {
-        return app.port();
+        return port;
     }
 
     /** {@code http://host:port} of the listener. */
