@@ -75,7 +75,7 @@ public final class TwisterLabServer implements AutoCloseable {
         }
         this.registry = rb.build();
         this.auth = new Authenticator(config.auth(), b.clock);
-        this.limiter = RateLimiting.create(config, metrics, b.clock);
+        this.limiter = RateLimiting.create(config, metrics);
         HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, audit, version, b.clock);
         this.app = http.create(b.customizers);
     }

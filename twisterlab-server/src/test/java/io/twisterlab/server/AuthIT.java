@@ -35,7 +35,7 @@ class AuthIT {
                       capability: echo
                       roles: [operator]
                 """);
-        f = new Fixture(Map.of("auth.users", "alice:viewer:" + hash + ",olga:operator:" + hash,
+        f = new Fixture(Map.of("auth.users", "alice:viewer:" + hash + ",olga:operator:" + hash, "auth.login_limit", "1000/1s",
                 "config.file", yaml.toString()), new TestAgents.EchoAgent(), new TestAgents.RelayAgent());
     }
 

@@ -100,7 +100,6 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
-    private static final Pattern LIMIT = Pattern.compile("(\\d{1,12})/(\\d{0,9})(ms|s|m|h|d)");
     private static final Set<String> AGENT_KEYS = Set.of("redis.url", "database.url", "database.username",
             "database.password", "database.pool_size", "cache.backend", "cache.namespace", "cache.max_entries",
             "llm.url", "llm.model", "llm.timeout_ms");
@@ -287,6 +286,11 @@ public final class ConfigLoader {
             double share = decimal("ratelimit.fallback_share");
             List<String> proxies = list("ratelimit.trusted_proxies");
             proxies.forEach(this::cidr);
+            try {
+                io.twisterlab.ratelimit.http.ClientIpResolver.of(String.join(",", proxies));
+            } catch (IllegalArgumentException e) {
+                throw invalid("ratelimit.trusted_proxies", e.getMessage());
+            }
             String redisUrl = str("redis.url");
             if (!redisUrl.isEmpty() && !redisUrl.matches("rediss?://\\S+")) {
                 throw invalid("redis.url", "expected redis://host:port or rediss://..., got a value without that scheme");
@@ -412,17 +416,13 @@ public final class ConfigLoader {
         }
 
         private String checkLimits(String key, String spec) {
-            List<String> parts = List.of(spec.split(","));
             if (spec.isBlank()) {
                 throw invalid(key, "expected limits like 100/1m or 10/1s,1000/1h, got an empty value");
             }
-            for (String part : parts) {
-                Matcher m = LIMIT.matcher(part.strip());
-                if (!m.matches() || Long.parseLong(m.group(1)) == 0
-                        || (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) == 0)) {
-                    throw invalid(key, "'" + part.strip() + "' is not a limit like 100/1m "
-                            + "(<permits>/<n>ms|s|m|h|d, permits and n positive)");
-                }
+            try {
+                io.twisterlab.ratelimit.Limit.parseAll(spec);
+            } catch (IllegalArgumentException e) {
+                throw invalid(key, e.getMessage() + " (format <permits>/<n>ms|s|m|h|d, comma-separated)");
             }
             return spec.replace(" ", "");
         }

@@ -176,7 +176,8 @@ public final class HttpApp {
         if (path.equals("/api/v1/system/health")) {
             return; // liveness alias: exempt like /health
         }
-        String ip = limiter.clientIp(ctx.ip(), ctx::header);
+        String ip = limiter.clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"),
+                ctx.header("Forwarded"));
         ctx.attribute(ATTR_CLIENT_IP, ip);
         if (path.equals("/api/v1/auth/token")) {
             enforce(ctx, limiter.checkLogin(ip)); // brute-force limit before any password check
@@ -199,8 +200,7 @@ public final class HttpApp {
     private static void enforce(Context ctx, RequestLimiter.Verdict verdict) {
         verdict.headers().forEach(ctx::header);
         if (!verdict.allowed()) {
-            throw new Problem(429, "rate_limited", "Too Many Requests", verdict.detail(), Map.of(),
-                    verdict.headers());
+            throw Problem.tooManyRequests(verdict.problem(), verdict.headers());
         }
     }
 

@@ -17,6 +17,7 @@ public final class Problem extends RuntimeException {
     private final String title;
     private final transient Map<String, Object> extensions;
     private final transient Map<String, String> headers;
+    private final transient @Nullable Map<String, Object> fixedBody;
 
     public Problem(int status, String code, String title, String detail) {
         this(status, code, title, detail, Map.of(), Map.of());
@@ -30,6 +31,22 @@ public final class Problem extends RuntimeException {
         this.title = title;
         this.extensions = Map.copyOf(extensions);
         this.headers = Map.copyOf(headers);
+        this.fixedBody = null;
+    }
+
+    private Problem(Map<String, Object> fixedBody, Map<String, String> headers) {
+        super(String.valueOf(fixedBody.getOrDefault("detail", "Too many requests")), null, false, false);
+        this.status = 429;
+        this.code = "rate_limited";
+        this.title = "Too Many Requests";
+        this.extensions = Map.of();
+        this.headers = Map.copyOf(headers);
+        this.fixedBody = Map.copyOf(fixedBody);
+    }
+
+    /** A 429 with the problem body of twisterlab-ratelimit (plus instance, code and request id). */
+    public static Problem tooManyRequests(Map<String, Object> rateLimitBody, Map<String, String> headers) {
+        return new Problem(rateLimitBody, headers);
     }
 
     public int status() {
@@ -51,6 +68,15 @@ public final class Problem extends RuntimeException {
     /** The JSON body. */
     public Map<String, Object> body(String instance, @Nullable String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (fixedBody != null) {
+            body.putAll(fixedBody);
+            body.putIfAbsent("instance", instance);
+            body.putIfAbsent("code", code);
+            if (requestId != null) {
+                body.putIfAbsent("request_id", requestId);
+            }
+            return body;
+        }
         body.put("type", "urn:twisterlab:problem:" + code.replace('_', '-'));
         body.put("title", title);
         body.put("status", status);

@@ -2,7 +2,6 @@ package io.twisterlab.server.internal;
 
 import io.twisterlab.server.ServerConfig.Role;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,24 +15,25 @@ public interface RequestLimiter extends AutoCloseable {
      *
      * @param allowed whether it may proceed
      * @param headers {@code RateLimit-Policy}, {@code RateLimit} and, when denied, {@code Retry-After}
-     * @param detail  the 429 detail when denied
+     * @param problem the 429 problem body when denied (from twisterlab-ratelimit), else empty
      */
-    record Verdict(boolean allowed, Map<String, String> headers, String detail) {
-        public static final Verdict ALLOW = new Verdict(true, Map.of(), "");
+    record Verdict(boolean allowed, Map<String, String> headers, Map<String, Object> problem) {
+        public static final Verdict ALLOW = new Verdict(true, Map.of(), Map.of());
 
         public Verdict {
             headers = Map.copyOf(headers);
+            problem = Map.copyOf(problem);
         }
     }
 
     /**
-     * The client address: the peer, or with trusted proxies the first untrusted hop of
-     * {@code X-Forwarded-For}/{@code Forwarded}.
+     * The client address: the peer, or with trusted proxies the first untrusted hop of {@code X-Forwarded-For}.
      *
-     * @param peer    the TCP peer address
-     * @param headers request header lookup (null when absent)
+     * @param peer          the TCP peer address
+     * @param xForwardedFor the header or null
+     * @param forwarded     the RFC 7239 header or null
      */
-    String clientIp(String peer, UnaryOperator<@Nullable String> headers);
+    String clientIp(String peer, @Nullable String xForwardedFor, @Nullable String forwarded);
 
     /** Decides a request to {@code /api/**} or {@code /mcp}. */
     Verdict check(String subject, String method, String path, @Nullable Role role);
@@ -41,6 +41,7 @@ public interface RequestLimiter extends AutoCloseable {
     /** Decides a login attempt, per client IP, before any password check. */
     Verdict checkLogin(String clientIp);
 
+    /** Whether {@code /api/**} and {@code /mcp} are limited. */
     boolean enabled();
 
     /** True while the store decides under its failure policy. */
