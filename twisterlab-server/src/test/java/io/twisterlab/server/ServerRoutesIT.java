@@ -244,4 +244,21 @@ class ServerRoutesIT {
                 .path("required").get(0).asText()).isEqualTo("text");
         assertThat(doc.path("paths").has("/api/v1/agents/relay/capabilities/relay")).isTrue();
     }
+
+    @Test
+    void jettyLevelErrorsAreProblemsToo() throws Exception {
+        for (String requestLine : new String[] {"GET /%zz HTTP/1.1", "GET /../etc/passwd HTTP/1.1"}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", f.server.port())) {
+                socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json")
+                        .contains("\"code\":\"bad_request\"").doesNotContain("<html");
+            }
+        }
+        HttpResponse<String> big = f.get("/health", "X-Big", "a".repeat(20_000));
+        assertThat(big.statusCode()).isEqualTo(431);
+        assertThat(big.body()).contains("\"status\":431").doesNotContain("<html");
+    }
 }

@@ -99,7 +99,9 @@ public final class HttpApp {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(config.shutdownTimeout().toMillis());
                 server.setHandler(new GracefulHandler());
+                server.setErrorHandler(new ProblemErrorHandler(json));
             });
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler(json)));
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
