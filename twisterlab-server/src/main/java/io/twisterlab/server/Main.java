@@ -13,8 +13,9 @@ import java.util.concurrent.CountDownLatch;
  * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
  * {@code --help}, {@code --version}, and {@code keygen [--name NAME] [--role ROLE]}.
  *
- * <p>Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 2 for invalid usage or configuration (one message
- * naming the setting, no stack trace), 1 if the server cannot start.
+ * <p>Exit status: 2 for invalid usage or configuration (one message naming the setting, no stack trace), 1 if the
+ * server cannot start; on SIGTERM/SIGINT the server shuts down gracefully and the JVM exits as usual for the signal
+ * (143/130).
  *
  * <pre>{@code
  * java -jar twisterlab-server/target/twisterlab-server.jar --port 9000

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 /**
  * One audit line (logger {@code io.twisterlab.audit}) per ACTION execution, nested ones included: who, what,
  * outcome, request id, and the argument names of the HTTP call (never values).
@@ -20,7 +22,13 @@ public final class Audit implements ExecutionListener {
 
     /** Remembers the argument names of an HTTP call while it runs. */
     public void begin(String requestId, String capability, List<String> names) {
-        argumentNames.put(requestId + "\u0000" + capability, List.copyOf(names));
+        argumentNames.put(requestId + "\u0000" + capability, names.stream().limit(50).map(Audit::safe).toList());
+    }
+
+    /** Argument names come from the client: keep them to a safe alphabet and length in the log. */
+    static String safe(String name) {
+        String cleaned = name.replaceAll("[^A-Za-z0-9_.-]", "?");
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) + "..." : cleaned;
     }
 
     public void end(String requestId, String capability) {
@@ -34,9 +42,10 @@ public final class Audit implements ExecutionListener {
         }
         String requestId = e.context().findRequestId().orElse("-");
         List<String> names = argumentNames.getOrDefault(requestId + "\u0000" + e.capability(), List.of());
-        AUDIT.info("audit principal={} roles={} agent={} capability={} outcome={} error={} arguments={} "
-                        + "request_id={} duration_ms={}",
-                e.context().principal(), e.context().roles(), e.agent(), e.capability(), e.outcome().label(),
-                e.findErrorCode().orElse("-"), names, requestId, e.duration().toMillis());
+        AUDIT.info("audit {} {} {} {} {} {} {} {} {}", kv("principal", e.context().principal()),
+                kv("roles", String.join("|", e.context().roles())), kv("agent", e.agent()),
+                kv("capability", e.capability()), kv("outcome", e.outcome().label()),
+                kv("error", e.findErrorCode().orElse("-")), kv("arguments", String.join("|", names)),
+                kv("request_id", requestId), kv("duration_ms", e.duration().toMillis()));
     }
 }

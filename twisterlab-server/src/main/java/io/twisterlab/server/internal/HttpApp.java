@@ -43,6 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 /** Builds the Javalin application: filters, routes, problem responses, access log and metrics. */
 public final class HttpApp {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApp.class);
@@ -559,9 +561,9 @@ public final class HttpApp {
             metrics.observeHttp(ctx.method().name(), route, status, nanos);
             Principal p = ctx.attribute(ATTR_PRINCIPAL);
             String ip = ctx.attribute(ATTR_CLIENT_IP);
-            ACCESS.info("{} {} {} {}ms route={} client={} principal={}", ctx.method().name(), ctx.path(), status,
-                    String.format(Locale.ROOT, "%.1f", nanos / 1e6), route, ip == null ? ctx.ip() : ip,
-                    p == null ? "-" : p.name());
+            ACCESS.info("{} {} {} {} {} {} {}", kv("method", ctx.method().name()), kv("path", ctx.path()),
+                    kv("status", status), kv("duration_ms", Math.round(nanos / 1e4) / 100.0), kv("route", route),
+                    kv("client", ip == null ? ctx.req().getRemoteAddr() : ip), kv("principal", p == null ? "-" : p.name()));
         } finally {
             MDC.clear();
         }
