@@ -68,6 +68,10 @@ public interface CacheBackend extends AutoCloseable {
     /**
      * A stored value.
      *
+     * <pre>{@code
+     * return Optional.of(new CacheBackend.Entry("\"hello\"", Duration.ofSeconds(30)));
+     * }</pre>
+     *
      * @param value JSON text
      * @param ttl   time to live left; null when the entry does not expire
      */
@@ -80,6 +84,10 @@ public interface CacheBackend extends AutoCloseable {
     /**
      * One page of keys.
      *
+     * <pre>{@code
+     * return new CacheBackend.KeyPage(List.of("ns:a", "ns:b"), false);
+     * }</pre>
+     *
      * @param keys      matching keys (full keys, prefix included)
      * @param truncated whether more keys matched than were returned
      */
@@ -91,6 +99,10 @@ public interface CacheBackend extends AutoCloseable {
 
     /**
      * What the store knows about a namespace.
+     *
+     * <pre>{@code
+     * return new CacheBackend.Stats(42L, true, null, Map.of("server_keys", 1000L));
+     * }</pre>
      *
      * @param keyCount      keys under the prefix; null if unknown
      * @param keyCountExact false when counting stopped at a bound

@@ -218,10 +218,12 @@ public final class DatabaseAgent extends AbstractCoreAgent {
                 ResultSetMetaData meta = rs.getMetaData();
                 int count = meta.getColumnCount();
                 List<Map<String, Object>> columns = new ArrayList<>();
+                String[] types = new String[count + 1];
                 for (int c = 1; c <= count; c++) {
                     Map<String, Object> column = new LinkedHashMap<>();
+                    types[c] = Objects.requireNonNullElse(meta.getColumnTypeName(c), "");
                     column.put("name", meta.getColumnLabel(c));
-                    column.put("type", meta.getColumnTypeName(c));
+                    column.put("type", types[c]);
                     columns.add(column);
                 }
                 List<List<@Nullable Object>> rows = new ArrayList<>();
@@ -233,7 +235,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
                     }
                     List<@Nullable Object> row = new ArrayList<>(count);
                     for (int c = 1; c <= count; c++) {
-                        row.add(JdbcValues.read(rs, c));
+                        row.add(JdbcValues.read(rs, c, types[c]));
                     }
                     rows.add(row);
                 }

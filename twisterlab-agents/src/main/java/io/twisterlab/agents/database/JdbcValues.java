@@ -20,7 +20,13 @@ final class JdbcValues {
     private JdbcValues() {
     }
 
-    static @Nullable Object read(ResultSet rs, int column) throws SQLException {
+    static @Nullable Object read(ResultSet rs, int column, String typeName) throws SQLException {
+        String type = typeName.toLowerCase(java.util.Locale.ROOT);
+        if (type.equals("timestamptz") || type.contains("with time zone")) {
+            // keep the offset: a plain Timestamp would be shifted into the JVM's zone
+            java.time.OffsetDateTime value = rs.getObject(column, java.time.OffsetDateTime.class);
+            return value == null ? null : value.toString();
+        }
         return toJson(rs.getObject(column));
     }
 

@@ -30,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  * caller who may not run an ACTION directly cannot run it through Maestro either. A refused step has status
  * {@code error} with code {@code forbidden}.
  *
- * <p>Capabilities: {@code analyze_task}, {@code list_agents} (queries), {@code orchestrate} and
- * {@code execute_command} (actions: they may run other agents' actions), and, only when an LLM endpoint is
- * configured, {@code chat} and {@code generate} (queries).
+ * <p>Capabilities: {@code analyze_task}, {@code orchestrate}, {@code list_agents} (queries: orchestrate's default
+ * plan only reads, and each step is authorised as the caller), {@code execute_command} (an action: it may run
+ * any capability, still only as the caller), and, only when an LLM endpoint is configured, {@code chat} and
+ * {@code generate} (queries).
  *
  * <pre>{@code
  * MaestroAgent maestro = MaestroAgent.builder().planTable(PlanTable.defaults()).build();
@@ -63,7 +64,9 @@ public final class MaestroAgent extends AbstractCoreAgent {
         query("analyze_task", "Classifies a task: category, priority, suggested agents, keywords, source")
                 .param(taskParam())
                 .handler(inv -> analyze(inv.arguments().getString("task"), inv.directory()).toMap());
-        action("orchestrate", "Plans steps for a task over the registered agents and, unless dry_run, runs them "
+        // A query: the default plan only reads, and every step is authorised as the caller, so a plan step that
+        // is an action runs only for callers who may run that action directly.
+        query("orchestrate", "Plans steps for a task over the registered agents and, unless dry_run, runs them "
                 + "in order with the caller's authority")
                 .param(taskParam())
                 .param(Param.builder("context", ParamType.OBJECT)

@@ -29,6 +29,10 @@ public final class PlanTable {
     /**
      * One planned call.
      *
+     * <pre>{@code
+     * PlanTable.Step step = PlanTable.step("monitoring", "check_thresholds", Map.of("cpu_percent_max", 80), "CPU");
+     * }</pre>
+     *
      * @param agent      agent name
      * @param capability capability name
      * @param arguments  JSON-like arguments

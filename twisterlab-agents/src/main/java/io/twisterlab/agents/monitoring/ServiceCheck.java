@@ -48,6 +48,10 @@ public interface ServiceCheck {
     /**
      * The outcome of one probe.
      *
+     * <pre>{@code
+     * return pong ? ServiceCheck.Result.healthy("PING answered PONG") : ServiceCheck.Result.unhealthy("no PONG");
+     * }</pre>
+     *
      * @param status  healthy, degraded or unhealthy
      * @param message what was checked and found; never a secret
      */

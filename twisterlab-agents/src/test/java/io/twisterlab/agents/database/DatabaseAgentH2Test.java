@@ -114,6 +114,22 @@ class DatabaseAgentH2Test {
         assertThat(orderCount()).isEqualTo(250);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"EXPLAIN SELECT * FROM orders", "SHOW TABLES", "VALUES (1, 'a')", "TABLE big_orders",
+            "WITH t AS (SELECT 1 AS a) SELECT a FROM t", "SELECT * FROM big_orders; "})
+    void otherReadOnlyStatementsRun(String sql) {
+        ok("execute_query", Map.of("sql", sql));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void timestampsWithTimeZoneKeepTheirOffset() {
+        Map<String, Object> data = ok("execute_query", Map.of("sql",
+                "SELECT TIMESTAMP WITH TIME ZONE '2026-01-01 12:00:00+02:00', TIMESTAMP '2026-01-01 12:00:00'"));
+        assertThat(((List<List<Object>>) data.get("rows")).get(0))
+                .containsExactly("2026-01-01T12:00+02:00", "2026-01-01T12:00");
+    }
+
     @Test
     void sequenceIncrementIsRefusedByH2sOwnParser() throws SQLException {
         AgentResponse response = run("execute_query", Map.of("sql", "SELECT NEXT VALUE FOR order_seq"));

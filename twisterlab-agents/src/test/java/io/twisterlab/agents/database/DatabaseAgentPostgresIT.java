@@ -78,6 +78,18 @@ class DatabaseAgentPostgresIT {
                 new java.math.BigDecimal("2010.00"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void timestamptzKeepsItsInstant() {
+        AgentResponse response = run("execute_query", Map.of("sql",
+                "SELECT TIMESTAMPTZ '2026-01-01 12:00:00+02', '{\"a\": 1}'::jsonb, 3.5::float8, true"));
+        assertThat(response.success()).as("%s", response.error()).isTrue();
+        List<Object> row = ((List<List<Object>>) ((Map<String, Object>) response.data()).get("rows")).get(0);
+        assertThat(java.time.OffsetDateTime.parse((String) row.get(0)).toInstant())
+                .isEqualTo(java.time.Instant.parse("2026-01-01T10:00:00Z"));
+        assertThat(row.subList(1, 4)).containsExactly("{\"a\": 1}", 3.5, true);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "DELETE FROM orders",
