@@ -2,11 +2,13 @@ package io.twisterlab.agents.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,13 @@ class CacheAgentRedisIT extends CacheBehaviour {
         assertThat((Map<String, Object>) stats.get("details")).containsKeys("server_used_memory_bytes",
                 "server_keys");
         assertThat(agent.health().status()).isEqualTo(HealthStatus.HEALTHY);
+    }
+
+    @Test
+    void theMonitoringRedisProbeGetsAPong() throws Exception {
+        ServiceCheck probe = ServiceCheck.redis("redis", URI.create("redis://127.0.0.1:" + port),
+                Duration.ofSeconds(1));
+        assertThat(probe.check()).isEqualTo(ServiceCheck.Result.healthy("PING answered PONG"));
     }
 
     @Test
