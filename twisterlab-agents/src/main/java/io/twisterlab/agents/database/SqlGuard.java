@@ -12,8 +12,9 @@ import java.util.Set;
  * {@code SELECT}, {@code WITH}, {@code VALUES}, {@code TABLE}, {@code EXPLAIN} or {@code SHOW}, contains no
  * data-modifying keyword anywhere (so {@code WITH d AS (DELETE ...) SELECT ...} is refused) and calls none of the
  * functions that act outside the transaction (file access, killing sessions, changing settings). It refuses what
- * it cannot lex with certainty (unterminated literals, nested block comments). It is one layer: the database's
- * own read-only transaction and the final rollback are the others.
+ * it cannot lex with certainty (unterminated literals, nested block comments, tagged dollar quotes outside
+ * PostgreSQL). For databases other than H2 and PostgreSQL the statement must pass whether or not backslashes
+ * escape quotes. It is one layer: the database's own read-only checks and the final rollback are the others.
  */
 final class SqlGuard {
     private static final Set<String> FIRST_WORDS = Set.of("SELECT", "WITH", "VALUES", "TABLE", "EXPLAIN", "SHOW");
@@ -44,9 +45,19 @@ final class SqlGuard {
 
     /** Empty when the statement may be sent to the database. */
     static Optional<Refusal> check(String sql, Dialect dialect) {
+        Optional<Refusal> refusal = check(sql, dialect == Dialect.POSTGRESQL, false);
+        if (refusal.isEmpty() && dialect == Dialect.OTHER) {
+            // Unknown databases may treat backslash as an escape in every string (MySQL does): the statement must
+            // pass under both readings.
+            refusal = check(sql, false, true);
+        }
+        return refusal;
+    }
+
+    private static Optional<Refusal> check(String sql, boolean postgres, boolean backslashEscapes) {
         Lexed lexed;
         try {
-            lexed = lex(sql, dialect == Dialect.POSTGRESQL);
+            lexed = lex(sql, postgres, backslashEscapes);
         } catch (IllegalArgumentException e) {
             return Optional.of(new Refusal("unsupported_sql", e.getMessage()));
         }
@@ -78,7 +89,7 @@ final class SqlGuard {
     }
 
     /** Unquoted words, upper-cased, in order; quoted identifiers and literals are dropped. */
-    private static Lexed lex(String sql, boolean postgres) {
+    private static Lexed lex(String sql, boolean postgres, boolean backslashEscapesEverywhere) {
         List<String> words = new ArrayList<>();
         boolean afterSemicolon = false;
         boolean statementAfterSemicolon = false;
@@ -88,8 +99,11 @@ final class SqlGuard {
             char c = sql.charAt(i);
             char next = i + 1 < n ? sql.charAt(i + 1) : '\0';
             if (c == '-' && next == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
+                int end = i + 2;
+                while (end < n && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
+                    end++;
+                }
+                i = end;
             } else if (c == '/' && next == '*') {
                 int end = sql.indexOf("*/", i + 2);
                 if (end < 0) {
@@ -100,8 +114,9 @@ final class SqlGuard {
                 }
                 i = end + 2;
             } else if (c == '\'') {
-                boolean backslashEscapes = postgres && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+                boolean escapeString = postgres && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
                         && (i < 2 || !isWordPart(sql.charAt(i - 2)));
+                boolean backslashEscapes = backslashEscapesEverywhere || escapeString;
                 i = skipQuoted(sql, i, '\'', backslashEscapes);
                 statementAfterSemicolon |= afterSemicolon;
             } else if (c == '"') {
@@ -113,6 +128,9 @@ final class SqlGuard {
                 String tag = tagEnd < 0 ? "" : sql.substring(i, tagEnd + 1);
                 if (tagEnd < 0 || !tag.substring(1, tag.length() - 1).chars().allMatch(ch -> isWordPart((char) ch))) {
                     throw new IllegalArgumentException("Malformed dollar-quoted string");
+                }
+                if (!postgres && !tag.equals("$$")) {
+                    throw new IllegalArgumentException("Tagged dollar-quoted strings are accepted on PostgreSQL only");
                 }
                 int end = sql.indexOf(tag, tagEnd + 1);
                 if (end < 0) {

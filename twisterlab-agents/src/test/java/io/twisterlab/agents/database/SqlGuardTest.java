@@ -3,6 +3,7 @@ package io.twisterlab.agents.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,5 +81,31 @@ class SqlGuardTest {
         } else {
             assertThat(refusal).as(sql).get().extracting(SqlGuard.Refusal::code).isEqualTo(code);
         }
+    }
+
+    @Test
+    void lineCommentsEndAtACarriageReturnToo() {
+        String sql = "SELECT 1 -- note\r; DELETE FROM t";
+        assertThat(SqlGuard.check(sql, Dialect.H2)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("multiple_statements");
+        assertThat(SqlGuard.check(sql, Dialect.POSTGRESQL)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("multiple_statements");
+    }
+
+    @Test
+    void taggedDollarQuotesAreAcceptedOnPostgresOnly() {
+        String sql = "SELECT $a$ ; DELETE FROM t $a$";
+        assertThat(SqlGuard.check(sql, Dialect.POSTGRESQL)).isEmpty();
+        assertThat(SqlGuard.check(sql, Dialect.H2)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("unsupported_sql");
+        assertThat(SqlGuard.check("SELECT $$ body $$", Dialect.H2)).isEmpty();
+    }
+
+    @Test
+    void unknownDatabasesMustPassWithAndWithoutBackslashEscapes() {
+        String sql = "SELECT '\\'' ; DELETE FROM t; -- '";
+        assertThat(SqlGuard.check(sql, Dialect.H2)).isEmpty();
+        assertThat(SqlGuard.check(sql, Dialect.OTHER)).isPresent();
+        assertThat(SqlGuard.check("SELECT 'it''s'", Dialect.OTHER)).isEmpty();
     }
 }
