@@ -366,7 +366,7 @@ public final class MonitoringAgent extends AbstractCoreAgent {
                 Map<?, ?> fs = (Map<?, ?>) o;
                 Object mount = Objects.requireNonNull(fs.get("mount"));
                 @Nullable Object percent = fs.get("percent");
-                Map<String, Object> d = new HashMap<>();
+                Map<String, Object> d = new LinkedHashMap<>();
                 d.put("mount", mount);
                 d.put("percent", percent);
                 diskValues.add(d);
