@@ -205,6 +205,24 @@ class MaestroAgentTest {
                 .containsExactly("success", "success");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void underAPurelyKindBasedPolicyViewersMayOrchestrateButNotExecuteCommands() {
+        AccessPolicy kindOnly = (ctx, agent, capability) ->
+                capability.kind() == CapabilityKind.QUERY || ctx.hasRole("operator");
+        registry = AgentRegistry.builder().accessPolicy(kindOnly)
+                .register(CacheAgent.builder().backend(CacheBackend.inMemory(10)).build())
+                .register(MaestroAgent.builder().build()).build();
+        registry.start();
+        Map<String, Object> result = ok(registry.execute("maestro", "orchestrate",
+                Map.of("task", "cache is cold"), VIEWER));
+        assertThat((List<Map<String, Object>>) result.get("steps")).extracting(s -> s.get("status"))
+                .contains("success");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.execute("maestro", "execute_command",
+                        Map.of("command", "@cache.cache_stats()"), VIEWER))
+                .isInstanceOf(io.twisterlab.core.AccessDeniedException.class);
+    }
+
     /** An agent whose only capability fails as a domain failure. */
     private static final class FlakyAgent extends AbstractCoreAgent {
         FlakyAgent() {
