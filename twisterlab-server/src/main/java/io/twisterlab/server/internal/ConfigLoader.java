@@ -315,7 +315,7 @@ public final class ConfigLoader {
                 }
             }
             agentConfig.put("cache.backend", cacheBackend);
-            optionalInteger("database.pool_size", 1, 1000);
+            optionalInteger("database.pool_size", 1, 100);
             optionalInteger("cache.max_entries", 1, Integer.MAX_VALUE);
             optionalInteger("llm.timeout_ms", 1, 3_600_000);
             optionalInteger("redis.timeout_ms", 1, 600_000);
