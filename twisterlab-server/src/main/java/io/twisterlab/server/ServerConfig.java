@@ -173,13 +173,15 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param failurePolicy  {@code fail-open}, {@code fail-closed} or {@code local-fallback}
      * @param fallbackShare  share of each limit used by the local fallback store (0 &lt; share &le; 1)
      * @param trustedProxies CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+     * @param forwardedHeader which header the trusted proxies write: {@code x-forwarded-for} or {@code forwarded}
      * @param shadow         decide and count but never deny
+     * @param legacyHeaders  also send {@code X-RateLimit-Limit/Remaining/Reset}
      * @param redisTimeout   bound on every Redis call of the redis store
      * @param rules          per-route / per-role limits on top of the default
      */
     public record RateLimit(boolean enabled, String store, String defaultLimits, String failurePolicy,
-                            double fallbackShare, List<String> trustedProxies, boolean shadow, Duration redisTimeout,
-                            List<RateLimitRule> rules) {
+                            double fallbackShare, List<String> trustedProxies, String forwardedHeader,
+                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, List<RateLimitRule> rules) {
         public RateLimit {
             trustedProxies = List.copyOf(trustedProxies);
             rules = List.copyOf(rules);

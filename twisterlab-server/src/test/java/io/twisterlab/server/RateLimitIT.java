@@ -180,4 +180,19 @@ class RateLimitIT {
                     .path("enabled").asBoolean()).isFalse();
         }
     }
+
+    @Test
+    void rfc7239ForwardedAndLegacyHeadersWhenConfigured() {
+        try (Fixture f = new Fixture(Map.of("ratelimit.default", "1/1m", "ratelimit.trusted_proxies", "127.0.0.0/8,::1",
+                "ratelimit.forwarded_header", "forwarded", "ratelimit.legacy_headers", "true"))) {
+            HttpResponse<String> first = f.get("/api/v1/agents", "Forwarded", "for=203.0.113.9");
+            assertThat(first.headers().firstValue("X-RateLimit-Limit")).hasValue("1");
+            assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+            assertThat(f.get("/api/v1/agents", "Forwarded", "for=203.0.113.9").statusCode()).isEqualTo(429);
+            // X-Forwarded-For is not the configured header: the peer itself is the client
+            assertThat(f.get("/api/v1/agents", "X-Forwarded-For", "203.0.113.9").statusCode()).isEqualTo(401);
+            assertThat(f.get("/api/v1/agents", "Forwarded", "for=\"[2001:db8::1]:4711\"").statusCode())
+                    .isEqualTo(401);
+        }
+    }
 }
