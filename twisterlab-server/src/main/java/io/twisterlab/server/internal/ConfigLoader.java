@@ -430,7 +430,7 @@ public final class ConfigLoader {
             try {
                 io.twisterlab.ratelimit.Limit.parseAll(spec);
             } catch (IllegalArgumentException e) {
-                throw invalid(key, e.getMessage() + " (format <permits>/<n>ms|s|m|h|d, comma-separated)");
+                throw invalid(key, e.getMessage());
             }
             return spec.replace(" ", "");
         }
