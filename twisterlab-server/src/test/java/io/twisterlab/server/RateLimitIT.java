@@ -195,4 +195,17 @@ class RateLimitIT {
                     .isEqualTo(401);
         }
     }
+
+    @Test
+    void resilience4jStoreLimitsToo() {
+        try (Fixture f = new Fixture(Map.of("ratelimit.store", "resilience4j", "ratelimit.default", "2/1m"))) {
+            assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(200);
+            assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(200);
+            HttpResponse<String> denied = f.get("/api/v1/agents", "X-API-Key", VIEWER);
+            assertThat(denied.statusCode()).isEqualTo(429);
+            assertThat(denied.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(f.get("/api/v1/system/status", "X-API-Key", OPERATOR)).path("rate_limit").path("store")
+                    .asText()).isEqualTo("resilience4j");
+        }
+    }
 }
