@@ -79,6 +79,20 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
         return ConfigLoader.load(file, env, flags);
     }
 
+    /**
+     * The {@code auth.api_keys} / {@code TWISTERLAB_API_KEYS} entry for a key: {@code name:role:sha256hex}. Only
+     * the hash is configured; the key itself goes to the client.
+     *
+     * <pre>{@code
+     * String key = "my-test-key";
+     * ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0",
+     *         "auth.api_keys", ServerConfig.apiKeyEntry("ci", Role.OPERATOR, key)));
+     * }</pre>
+     */
+    public static String apiKeyEntry(String name, Role role, String key) {
+        return name + ":" + role.id() + ":" + io.twisterlab.server.internal.Authenticator.sha256Hex(key);
+    }
+
     /** Whether the bind address is a loopback address (required for {@code TWISTERLAB_AUTH=disabled}). */
     public boolean loopbackOnly() {
         return ConfigLoader.isLoopback(host);
