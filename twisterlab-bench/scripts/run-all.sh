@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Runs the committed benchmark session: JMH (single key at 1 and 2 threads, keyed), heap per key, the Redis harness.
+# Runs the committed benchmark session: JMH (single key at 1 and 2 threads, keyed), heap per key, the Redis harness,
+# the HTTP harness. JMH benchmarks run one by one in interleaved ROUNDS (every benchmark once per round, one fork
+# each), so that a load swing on a shared machine hits every peer alike; summarize.py pools the rounds.
 # Usage (from the repository root, after ./mvnw -B -pl twisterlab-bench,twisterlab-server -am package -DskipTests):
 #   twisterlab-bench/scripts/run-all.sh [results-dir]      # default twisterlab-bench/results
-# JMH settings can be overridden: JMH_OPTS="-f 3 -wi 5 -w 1s -i 10 -r 1s" twisterlab-bench/scripts/run-all.sh
+# Overrides: ROUNDS=5 JMH_OPTS="-f 1 -wi 3 -w 1s -i 5 -r 1s" twisterlab-bench/scripts/run-all.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/twisterlab-bench/target/benchmarks.jar"
 OUT="${1:-$ROOT/twisterlab-bench/results}"
-JMH_OPTS="${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
-mkdir -p "$OUT"
+ROUNDS="${ROUNDS:-3}"
+JMH_OPTS="${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s}"
+mkdir -p "$OUT/raw"
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B -pl twisterlab-bench -am package -DskipTests first" >&2; exit 1; }
 
 {
@@ -18,24 +21,38 @@ mkdir -p "$OUT"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "redis-benchmark: $(command -v redis-benchmark || echo 'NOT FOUND (apt-get install -y redis-tools)')"
-  echo "jmh opts: $JMH_OPTS"
+  echo "wrk: $(command -v wrk || echo 'NOT FOUND (apt-get install -y wrk)')"
+  echo "jmh opts: $JMH_OPTS, $ROUNDS interleaved rounds"
 } | tee "$OUT/machine.txt"
 
-for t in 1 2; do
-  java -jar "$JAR" 'SingleKeyBenchmark' $JMH_OPTS -t "$t" -p regime=OPEN,EXHAUSTED -prof gc \
-    -rf json -rff "$OUT/jmh-single-key-t$t.json" | tee "$OUT/jmh-single-key-t$t.txt"
+jmh() { # name regex extra-args...
+  local name="$1" regex="$2"; shift 2
+  echo "[run-all] $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg) $name" | tee -a "$OUT/load.txt"
+  java -jar "$JAR" "$regex" $JMH_OPTS -prof gc "$@" -rf json -rff "$OUT/raw/$name.json" > "$OUT/raw/$name.txt" 2>&1
+}
+
+SINGLE="baseline_nanoTime twisterlab_tryAcquire twisterlab_decide bucket4j_tryConsumeAndReturnRemaining resilience4j_acquirePermission guava_tryAcquire"
+KEYED="twisterlab_tryAcquire bucket4j_chm resilience4j_registry"
+for r in $(seq 1 "$ROUNDS"); do
+  for b in $SINGLE; do
+    jmh "single-key-t1-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=OPEN
+    jmh "single-key-t2-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 2 -p regime=OPEN
+    jmh "single-key-t1-EXHAUSTED-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=EXHAUSTED
+  done
+  for b in $KEYED; do
+    jmh "keyed-t1-$b-r$r" "KeyedBenchmark.$b\$" -t 1
+  done
 done
-java -jar "$JAR" 'KeyedBenchmark' $JMH_OPTS -t 1 -prof gc \
-  -rf json -rff "$OUT/jmh-keyed-t1.json" | tee "$OUT/jmh-keyed-t1.txt"
+jmh "anatomy-t1" "MemoryStoreAnatomyBenchmark" -t 1
 
 java -Xms3g -Xmx3g -cp "$JAR" io.twisterlab.bench.HeapPerKey 1000000 | tee "$OUT/heap-per-key.md"
 
-java -cp "$JAR" io.twisterlab.bench.RedisHarness --warmup 3 --seconds 5 --callers 1,16,64 --keys 100000 \
-  --out "$OUT/redis.md" 2> >(grep -v '^SLF4J' >&2)
+java -cp "$JAR" io.twisterlab.bench.RedisHarness --warmup 2 --seconds 3 --rounds "$ROUNDS" --callers 1,16,64 \
+  --keys 100000 --out "$OUT/redis.md" 2> >(grep -v '^SLF4J' >&2)
 
 if [ -f "$ROOT/twisterlab-server/target/twisterlab-server.jar" ]; then
   java -cp "$JAR" io.twisterlab.bench.HttpHarness --server-jar "$ROOT/twisterlab-server/target/twisterlab-server.jar" \
-    --rounds 3 --seconds 5 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
+    --rounds "$ROUNDS" --seconds 5 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
 else
   echo "twisterlab-server.jar not built: HTTP harness skipped" | tee "$OUT/http.md"
 fi

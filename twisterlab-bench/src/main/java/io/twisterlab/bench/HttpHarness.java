@@ -131,7 +131,7 @@ public final class HttpHarness {
                 System.err.println("[http-harness] " + m.name() + " up on " + base + " (log " + log + ")");
             }
             for (Map.Entry<String, String> e : urls.entrySet()) {
-                wrk(wrk, e.getValue(), Math.max(1, seconds / 2), connections); // warm-up (JIT, pools)
+                wrk(wrk, e.getValue(), Math.max(1, Math.ceil(seconds / 2)), connections); // warm-up (JIT, pools); wrk takes whole seconds
             }
             for (int r = 0; r < rounds; r++) {
                 for (Map.Entry<String, String> e : urls.entrySet()) {
@@ -222,7 +222,7 @@ public final class HttpHarness {
 
     private static Sample wrk(Path wrk, String url, double seconds, int connections)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(wrk.toString(), "-t1", "-c" + connections, "-d" + fmt(seconds) + "s", "--latency", url)
+        Process p = new ProcessBuilder(wrk.toString(), "-t1", "-c" + connections, "-d" + (long) Math.ceil(seconds) + "s", "--latency", url)
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -69,11 +69,12 @@ public final class RedisHarness {
 
     /** Harness settings. */
     public record Options(@Nullable String uri, double warmupSeconds, double measureSeconds, int[] callers, int keys,
-                          long referenceCalibration, @Nullable Path out) {
+                          long referenceCalibration, @Nullable Path out, List<String> peers,
+                          int rounds) {
 
         /** @return settings for a run of a few seconds that only checks everything works */
         public static Options smoke() {
-            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null);
+            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null, ALL_PEERS, 1);
         }
 
         static Options parse(String[] args) {
@@ -84,6 +85,8 @@ public final class RedisHarness {
             int keys = 100_000;
             long calibration = 50_000;
             Path out = null;
+            List<String> peers = ALL_PEERS;
+            int rounds = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -101,18 +104,27 @@ public final class RedisHarness {
                     case "--callers" -> callers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--keys" -> keys = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
+                    case "--peers" -> peers = List.of(args[++i].split(","));
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --smoke)");
+                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --peers, --rounds, --smoke)");
                 }
             }
-            return new Options(uri, warmup, seconds, callers, keys, calibration, out);
+            return new Options(uri, warmup, seconds, callers, keys, calibration, out, peers, rounds);
         }
     }
 
     /** One measured (scenario, peer, callers). */
     public record Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
                          double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
-                         long denied, long degraded, String note) {
+                         long denied, long degraded, String note, double perSecondMin, double perSecondMax) {
+
+        Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
+               double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
+               long denied, long degraded, String note) {
+            this(scenario, peer, callers, decisions, perSecond, p50Micros, p99Micros, clientCommandsPerDecision,
+                    serverCallsPerDecision, denied, degraded, note, perSecond, perSecond);
+        }
 
         /** @return whether this row was measured (false when redis-benchmark is missing) */
         public boolean measured() {
@@ -127,6 +139,8 @@ public final class RedisHarness {
     }
 
     private static final String HOT = "hot";
+    /** Every peer, as named in {@code --peers}: {@code twisterlab}, {@code bucket4j}, {@code reference}. */
+    static final List<String> ALL_PEERS = List.of("twisterlab", "bucket4j", "reference");
     private static final Limit SECOND_LIMIT =
             Limit.builder("bench2").permits(10 * Peers.OPEN_RATE).per(Duration.ofSeconds(10)).burst(Peers.OPEN_BURST).build();
 
@@ -134,6 +148,7 @@ public final class RedisHarness {
     private final String uri;
     private final RedisClient client;
     private final CommandCounter counter = new CommandCounter();
+    private final RedisClient adminClient;
     private final RedisCommands<String, String> admin;
 
     private RedisHarness(Options options, String uri) {
@@ -141,7 +156,8 @@ public final class RedisHarness {
         this.uri = uri;
         this.client = RedisClient.create(uri);
         this.client.addListener(counter);
-        this.admin = RedisClient.create(uri).connect().sync();
+        this.adminClient = RedisClient.create(uri);
+        this.admin = adminClient.connect().sync();
     }
 
     /**
@@ -167,12 +183,45 @@ public final class RedisHarness {
      */
     public static List<Result> run(Options options) {
         if (options.uri() != null) {
-            return new RedisHarness(options, options.uri()).runAll();
+            return rounds(options, options.uri());
         }
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             System.err.println("[redis-harness] started redis-server on " + redis.uri() + " (" + serverVersion(redis.uri()) + ")");
-            return new RedisHarness(options, redis.uri()).runAll();
+            return rounds(options, redis.uri());
         }
+    }
+
+    /** Runs the whole scenario list {@code rounds} times (interleaving peers over time), then takes medians. */
+    private static List<Result> rounds(Options options, String uri) {
+        List<List<Result>> all = new ArrayList<>();
+        for (int r = 0; r < options.rounds(); r++) {
+            System.err.println("[redis-harness] round " + (r + 1) + "/" + options.rounds());
+            all.add(new RedisHarness(options, uri).runAll());
+        }
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        List<Result> merged = new ArrayList<>();
+        for (int i = 0; i < all.get(0).size(); i++) {
+            int k = i;
+            List<Result> same = all.stream().map(l -> l.get(k)).toList();
+            Result first = same.get(0);
+            double[] rps = same.stream().mapToDouble(Result::perSecond).sorted().toArray();
+            merged.add(new Result(first.scenario(), first.peer(), first.callers(),
+                    same.stream().mapToLong(Result::decisions).sum(), median(rps),
+                    median(same.stream().mapToDouble(Result::p50Micros).sorted().toArray()),
+                    median(same.stream().mapToDouble(Result::p99Micros).sorted().toArray()),
+                    median(same.stream().mapToDouble(Result::clientCommandsPerDecision).sorted().toArray()),
+                    first.serverCallsPerDecision(),
+                    same.stream().mapToLong(Result::denied).sum(), same.stream().mapToLong(Result::degraded).sum(),
+                    first.note(), rps[0], rps[rps.length - 1]));
+        }
+        return merged;
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String serverVersion(String uri) {
@@ -217,20 +266,43 @@ public final class RedisHarness {
             Decider oursTwo = oursDecider(store, two);
             Decider b4jOneDecider = bucket4jDecider(proxies, b4jOne);
             Decider b4jTwoDecider = bucket4jDecider(proxies, b4jTwo);
+            List<String> peers = options.peers();
+            boolean ourRows = peers.contains("twisterlab");
+            boolean b4jRows = peers.contains("bucket4j");
+            boolean refRows = peers.contains("reference");
             for (int c : options.callers()) {
-                results.add(measure("spread keys, 1 limit", "twisterlab", c, false, oursOne));
-                results.add(measure("spread keys, 1 limit", "bucket4j CAS", c, false, b4jOneDecider));
-                results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
+                if (ourRows) {
+                    results.add(measure("spread keys, 1 limit", "twisterlab", c, false, oursOne));
+                }
+                if (b4jRows) {
+                    results.add(measure("spread keys, 1 limit", "bucket4j CAS", c, false, b4jOneDecider));
+                }
+                if (refRows) {
+                    results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
+                }
             }
-            results.add(measure("spread keys, 2 limits", "twisterlab", max, false, oursTwo));
-            results.add(measure("spread keys, 2 limits", "bucket4j CAS", max, false, b4jTwoDecider));
-            results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
-            results.add(measure("hot key, 1 limit", "twisterlab", max, true, oursOne));
-            results.add(measure("hot key, 1 limit", "bucket4j CAS", max, true, b4jOneDecider));
-            results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
+            if (ourRows) {
+                results.add(measure("spread keys, 2 limits", "twisterlab", max, false, oursTwo));
+            }
+            if (b4jRows) {
+                results.add(measure("spread keys, 2 limits", "bucket4j CAS", max, false, b4jTwoDecider));
+            }
+            if (refRows) {
+                results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
+            }
+            if (ourRows) {
+                results.add(measure("hot key, 1 limit", "twisterlab", max, true, oursOne));
+            }
+            if (b4jRows) {
+                results.add(measure("hot key, 1 limit", "bucket4j CAS", max, true, b4jOneDecider));
+            }
+            if (refRows) {
+                results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
+            }
             store.close();
         } finally {
             client.shutdown();
+            adminClient.shutdown();
         }
         return results;
     }
@@ -438,14 +510,15 @@ public final class RedisHarness {
     /** Formats results as Markdown, with the ratios of twisterlab to its peers in the same run. */
     static String markdown(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | callers | peer | decisions/s | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer (throughput) |\n");
+        sb.append("| scenario | callers | peer | decisions/s median (min–max) | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer, throughput (min–max) |\n");
         sb.append("|---|---:|---|---:|---:|---:|---:|---|---:|\n");
         for (Result r : results) {
             Result ours = results.stream()
                     .filter(o -> o.peer().equals("twisterlab") && o.scenario().equals(r.scenario()) && o.callers() == r.callers())
                     .findFirst().orElse(null);
             String ratio = ours == null || !r.measured() || r.peer().equals("twisterlab") ? ""
-                    : String.format(Locale.ROOT, "%.2f×", ours.perSecond() / r.perSecond());
+                    : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ours.perSecond() / r.perSecond(),
+                            ours.perSecondMin() / r.perSecondMax(), ours.perSecondMax() / r.perSecondMin());
             String server = r.serverCallsPerDecision().entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
                     .reduce((a, b) -> a + ", " + b).orElse("");
@@ -454,8 +527,8 @@ public final class RedisHarness {
                 continue;
             }
             String flags = (r.degraded() > 0 ? " (" + r.degraded() + " degraded!)" : "") + (r.denied() > 0 ? " (" + r.denied() + " denied)" : "");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f%s | %.0f | %.0f | %.3f | %s | %s |%n",
-                    r.scenario(), r.callers(), r.peer(), r.perSecond(), flags, r.p50Micros(), r.p99Micros(),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f (%,.0f–%,.0f)%s | %.0f | %.0f | %.3f | %s | %s |%n",
+                    r.scenario(), r.callers(), r.peer(), r.perSecond(), r.perSecondMin(), r.perSecondMax(), flags, r.p50Micros(), r.p99Micros(),
                     r.clientCommandsPerDecision(), server, ratio));
         }
         return sb.toString();

@@ -50,6 +50,11 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void everyAnatomyBenchmarkRuns() throws RunnerException {
+        assertThat(new Runner(smoke(MemoryStoreAnatomyBenchmark.class.getName())).run()).hasSize(5);
+    }
+
+    @Test
     void peersAllowInTheOpenRegimeAndDenyInTheExhaustedOne() {
         assertThat(Peers.bucket4j(Peers.Regime.OPEN).tryConsumeAndReturnRemaining(1).isConsumed()).isTrue();
         assertThat(Peers.resilience4j(Peers.Regime.OPEN).acquirePermission()).isTrue();
