@@ -77,6 +77,26 @@ public final class KeySequence {
         return new KeySequence(subjects, sequence);
     }
 
+    /**
+     * A uniform sequence over existing subjects (shared, not copied: many callers can share one subject array).
+     *
+     * @param subjects the subjects
+     * @param length   sequence length, a power of two
+     * @param seed     random seed
+     * @return the sequence
+     */
+    public static KeySequence uniform(String[] subjects, int length, long seed) {
+        if (Integer.bitCount(length) != 1) {
+            throw new IllegalArgumentException("length must be a power of two: " + length);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] sequence = new String[length];
+        for (int i = 0; i < length; i++) {
+            sequence[i] = subjects[random.nextInt(subjects.length)];
+        }
+        return new KeySequence(subjects, sequence);
+    }
+
     /** @return every distinct subject */
     public String[] subjects() {
         return subjects;

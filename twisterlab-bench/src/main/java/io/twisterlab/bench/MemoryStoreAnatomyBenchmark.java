@@ -38,6 +38,7 @@ public class MemoryStoreAnatomyBenchmark {
     private final AtomicLong cell = new AtomicLong();
     private long interval = 1000; // not final: the store reads it from a field
     private long x = 123_456_789_012L;
+    private long tolerance = Long.MAX_VALUE / 4; // never reached
 
     {
         tables.put(limit, new Object());
@@ -54,6 +55,35 @@ public class MemoryStoreAnatomyBenchmark {
     @Benchmark
     public Object limitTableLookup() {
         return tables.get(equalCopy);
+    }
+
+    /** @return the table lookup by the very instance stored (CHM compares references first: no equals call) */
+    @Benchmark
+    public Object limitTableLookupSameInstance() {
+        return tables.get(limit);
+    }
+
+    /**
+     * What a decision on a cell the caller already holds would cost (no limit or subject lookup): clock, GCRA step
+     * with one CAS, remaining-permits division. The floor of any API that keeps the two map lookups out of the hot
+     * path (for example a handle bound to one limit), and what Bucket4j's single-key benchmark measures for Bucket4j.
+     *
+     * @return the remaining permits
+     */
+    @Benchmark
+    public long boundCellDecision() {
+        long now = System.nanoTime();
+        for (;;) {
+            long stored = cell.get();
+            long tat = Math.max(stored, now);
+            long newTat = tat + interval;
+            if (newTat - tolerance > now) {
+                return -1L - tat;
+            }
+            if (cell.compareAndSet(stored, newTat)) {
+                return (now + tolerance - newTat) / interval;
+            }
+        }
     }
 
     /** @return the subject lookup (String hash cached) */

@@ -329,9 +329,9 @@ public final class RedisHarness {
     private Result measure(String scenario, String peer, int callers, boolean hot, Decider decider) {
         admin.flushall();
         Worker[] workers = new Worker[callers];
+        String[] subjects = KeySequence.of(options.keys(), KeySequence.Distribution.UNIFORM, 1, 0).subjects();
         for (int i = 0; i < callers; i++) {
-            workers[i] = new Worker(decider, hot ? null : KeySequence.of(options.keys(), KeySequence.Distribution.UNIFORM,
-                    1 << 14, 1000L + i));
+            workers[i] = new Worker(decider, hot ? null : KeySequence.uniform(subjects, 1 << 14, 1000L + i));
             workers[i].setDaemon(true);
             workers[i].start();
         }

@@ -51,7 +51,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void everyAnatomyBenchmarkRuns() throws RunnerException {
-        assertThat(new Runner(smoke(MemoryStoreAnatomyBenchmark.class.getName())).run()).hasSize(5);
+        assertThat(new Runner(smoke(MemoryStoreAnatomyBenchmark.class.getName())).run()).hasSize(7);
     }
 
     @Test
