@@ -52,7 +52,7 @@ java -cp "$JAR" io.twisterlab.bench.RedisHarness --warmup 2 --seconds 3 --rounds
 
 if [ -f "$ROOT/twisterlab-server/target/twisterlab-server.jar" ]; then
   java -cp "$JAR" io.twisterlab.bench.HttpHarness --server-jar "$ROOT/twisterlab-server/target/twisterlab-server.jar" \
-    --rounds "$ROUNDS" --seconds 5 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
+    --rounds 5 --seconds 5 --warmup 10 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
 else
   echo "twisterlab-server.jar not built: HTTP harness skipped" | tee "$OUT/http.md"
 fi

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp twisterlab-bench/target/benchmarks.jar io.twisterlab.bench.HttpHarness \
- *     [--server-jar twisterlab-server/target/twisterlab-server.jar] [--rounds 3] [--seconds 5] [--connections 32]
+ *     [--server-jar twisterlab-server/target/twisterlab-server.jar] [--rounds 5] [--seconds 5] [--warmup 10]
+ *     [--connections 32]
  * </pre>
  * Needs {@code wrk} on {@code PATH} ({@code apt-get install -y wrk}); says so and exits 3 otherwise.
  */
@@ -64,6 +65,7 @@ public final class HttpHarness {
         int rounds = 3;
         double seconds = 5;
         int connections = 32;
+        double warmup = 10;
         @Nullable Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -71,6 +73,7 @@ public final class HttpHarness {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -87,7 +90,7 @@ public final class HttpHarness {
         }
         String report;
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            report = run(wrk.get(), jar, redis.uri(), rounds, seconds, connections);
+            report = run(wrk.get(), jar, redis.uri(), rounds, seconds, connections, warmup);
         }
         System.out.println(report);
         if (out != null) {
@@ -96,8 +99,8 @@ public final class HttpHarness {
         System.exit(0);
     }
 
-    private static String run(Path wrk, Path jar, String redisUri, int rounds, double seconds, int connections)
-            throws IOException, InterruptedException {
+    private static String run(Path wrk, Path jar, String redisUri, int rounds, double seconds, int connections,
+                              double warmup) throws IOException, InterruptedException {
         String never = "1000000/1s";
         String always = "1/1h";
         List<Mode> modes = List.of(
@@ -131,7 +134,7 @@ public final class HttpHarness {
                 System.err.println("[http-harness] " + m.name() + " up on " + base + " (log " + log + ")");
             }
             for (Map.Entry<String, String> e : urls.entrySet()) {
-                wrk(wrk, e.getValue(), Math.max(1, Math.ceil(seconds / 2)), connections); // warm-up (JIT, pools); wrk takes whole seconds
+                wrk(wrk, e.getValue(), Math.max(1, warmup), connections); // warm-up (JIT, pools)
             }
             for (int r = 0; r < rounds; r++) {
                 for (Map.Entry<String, String> e : urls.entrySet()) {
@@ -151,6 +154,8 @@ public final class HttpHarness {
                 }
             }
         }
+        // Warm-up was one wrk run of --warmup seconds per server before the rounds: the JIT of five JVMs on two cores
+        // needs it; 3-second warm-ups showed throughput still climbing from round to round.
         return markdown(samples, rounds, seconds, connections);
     }
 
@@ -158,8 +163,8 @@ public final class HttpHarness {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "wrk -t1 -c%d -d%ss, %d interleaved rounds, GET %s%n%n",
                 connections, fmt(seconds), rounds, PATH));
-        sb.append("| mode | req/s median (min–max) | p50 ms | p99 ms | non-2xx share | ÷ off (min–max) |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| mode | req/s median (min–max) | p50 ms | p99 ms | non-2xx share | ÷ off (min–max) | ÷ off, paired by round: median (min–max) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         List<Sample> off = samples.get("off");
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             List<Sample> s = e.getValue();
@@ -168,13 +173,20 @@ public final class HttpHarness {
             double median = median(rps);
             String ratio = e.getKey().equals("off") ? "1.00×" : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)",
                     median / median(offRps), rps[0] / offRps[offRps.length - 1], rps[rps.length - 1] / offRps[0]);
+            double[] paired = new double[Math.min(s.size(), off.size())];
+            for (int i = 0; i < paired.length; i++) {
+                paired[i] = s.get(i).requestsPerSecond() / off.get(i).requestsPerSecond();
+            }
+            java.util.Arrays.sort(paired);
+            String pairedText = paired.length == 0 ? "" : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)",
+                    median(paired), paired[0], paired[paired.length - 1]);
             long non2xx = s.stream().mapToLong(Sample::non2xx).sum();
             long requests = s.stream().mapToLong(Sample::requests).sum();
-            sb.append(String.format(Locale.ROOT, "| %s | %,.0f (%,.0f–%,.0f) | %.2f | %.2f | %.3f | %s |%n", e.getKey(),
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f (%,.0f–%,.0f) | %.2f | %.2f | %.3f | %s | %s |%n", e.getKey(),
                     median, rps[0], rps[rps.length - 1],
                     median(s.stream().mapToDouble(Sample::p50Micros).sorted().toArray()) / 1e3,
                     median(s.stream().mapToDouble(Sample::p99Micros).sorted().toArray()) / 1e3,
-                    requests == 0 ? 0 : non2xx / (double) requests, ratio));
+                    requests == 0 ? 0 : non2xx / (double) requests, ratio, pairedText));
         }
         return sb.toString();
     }
