@@ -44,7 +44,8 @@ def table(pooled, cls, threads, peer, ours, title):
     if not keys:
         return ""
     out = [f"### {title}", "",
-           f"| params | benchmark | rounds × iterations | ns/op median (min–max) | B/op | time ÷ {peer} (min–max) |",
+           f"| params | benchmark | rounds × iterations | ns/op median (min–max) | B/op | "
+           + (f"time ÷ {peer} (min–max) |" if peer else " |"),
            "|---|---|---:|---:|---:|---:|"]
     for params in sorted({k[2] for k in keys}):
         label = ", ".join(f"{k}={v}" for k, v in params) or "-"

@@ -117,13 +117,14 @@ public final class RedisHarness {
     /** One measured (scenario, peer, callers). */
     public record Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
                          double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
-                         long denied, long degraded, String note, double perSecondMin, double perSecondMax) {
+                         long denied, long degraded, String note, double perSecondMin, double perSecondMax,
+                         List<Double> perRound) {
 
         Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
                double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
                long denied, long degraded, String note) {
             this(scenario, peer, callers, decisions, perSecond, p50Micros, p99Micros, clientCommandsPerDecision,
-                    serverCallsPerDecision, denied, degraded, note, perSecond, perSecond);
+                    serverCallsPerDecision, denied, degraded, note, perSecond, perSecond, List.of(perSecond));
         }
 
         /** @return whether this row was measured (false when redis-benchmark is missing) */
@@ -214,7 +215,8 @@ public final class RedisHarness {
                     median(same.stream().mapToDouble(Result::clientCommandsPerDecision).sorted().toArray()),
                     first.serverCallsPerDecision(),
                     same.stream().mapToLong(Result::denied).sum(), same.stream().mapToLong(Result::degraded).sum(),
-                    first.note(), rps[0], rps[rps.length - 1]));
+                    first.note(), rps[0], rps[rps.length - 1],
+                    same.stream().map(Result::perSecond).toList()));
         }
         return merged;
     }
@@ -510,8 +512,8 @@ public final class RedisHarness {
     /** Formats results as Markdown, with the ratios of twisterlab to its peers in the same run. */
     static String markdown(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | callers | peer | decisions/s median (min–max) | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer, throughput (min–max) |\n");
-        sb.append("|---|---:|---|---:|---:|---:|---:|---|---:|\n");
+        sb.append("| scenario | callers | peer | decisions/s median (min–max) | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer, throughput (min–max) | paired by round: median (min–max) |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---|---:|---:|\n");
         for (Result r : results) {
             Result ours = results.stream()
                     .filter(o -> o.peer().equals("twisterlab") && o.scenario().equals(r.scenario()) && o.callers() == r.callers())
@@ -519,17 +521,27 @@ public final class RedisHarness {
             String ratio = ours == null || !r.measured() || r.peer().equals("twisterlab") ? ""
                     : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ours.perSecond() / r.perSecond(),
                             ours.perSecondMin() / r.perSecondMax(), ours.perSecondMax() / r.perSecondMin());
+            String paired = "";
+            if (ours != null && r.measured() && !r.peer().equals("twisterlab")) {
+                int n = Math.min(ours.perRound().size(), r.perRound().size());
+                double[] q = new double[n];
+                for (int i = 0; i < n; i++) {
+                    q[i] = ours.perRound().get(i) / r.perRound().get(i);
+                }
+                Arrays.sort(q);
+                paired = String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(q), q[0], q[n - 1]);
+            }
             String server = r.serverCallsPerDecision().entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
                     .reduce((a, b) -> a + ", " + b).orElse("");
             if (!r.measured()) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | | | | | |%n", r.scenario(), r.callers(), r.peer(), r.note()));
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | | | | | | |%n", r.scenario(), r.callers(), r.peer(), r.note()));
                 continue;
             }
             String flags = (r.degraded() > 0 ? " (" + r.degraded() + " degraded!)" : "") + (r.denied() > 0 ? " (" + r.denied() + " denied)" : "");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f (%,.0f–%,.0f)%s | %.0f | %.0f | %.3f | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f (%,.0f–%,.0f)%s | %.0f | %.0f | %.3f | %s | %s | %s |%n",
                     r.scenario(), r.callers(), r.peer(), r.perSecond(), r.perSecondMin(), r.perSecondMax(), flags, r.p50Micros(), r.p99Micros(),
-                    r.clientCommandsPerDecision(), server, ratio));
+                    r.clientCommandsPerDecision(), server, ratio, paired));
         }
         return sb.toString();
     }
