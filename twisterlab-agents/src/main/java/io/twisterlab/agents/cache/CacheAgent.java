@@ -26,14 +26,13 @@ import org.jspecify.annotations.Nullable;
  * control characters; values are at most {@link Builder#maxValueBytes(int) 1 MiB} of JSON. A backend failure is a
  * {@code backend_unavailable} failure, never "not found".
  *
- * <p>Values are stored as JSON. {@code cache_set} takes the value as a string; with {@code json=true} the string
- * is parsed as JSON first, so objects, arrays, numbers and booleans round-trip: {@code cache_get} returns them as
- * JSON values.
+ * <p>Values are any JSON value (string, number, boolean, array, object) and are stored as JSON text, so
+ * {@code cache_get} returns what {@code cache_set} was given.
  *
  * <pre>{@code
  * CacheAgent cache = CacheAgent.builder().backend(CacheBackend.inMemory(10_000)).build();
  * cache.start();
- * cache.execute(AgentCall.of("cache_set", Map.of("key", "user:1", "value", "{\"name\":\"Ada\"}", "json", true)));
+ * cache.execute(AgentCall.of("cache_set", Map.of("key", "user:1", "value", Map.of("name", "Ada"))));
  * cache.execute(AgentCall.of("cache_get", Map.of("key", "user:1")));   // value: {name=Ada}
  * }</pre>
  */
@@ -63,15 +62,12 @@ public final class CacheAgent extends AbstractCoreAgent {
                 .handler(inv -> get(inv.arguments().getString("key")));
         action("cache_set", "Stores a value under a key, optionally with a time to live")
                 .param(keyParam())
-                .param(Param.builder("value", ParamType.STRING).required().maxLength(maxValueBytes)
-                        .description("The value; JSON text when json=true").build())
-                .param(Param.builder("json", ParamType.BOOLEAN).defaultValue(false)
-                        .description("Parse value as JSON, so objects, arrays, numbers and booleans are stored")
-                        .build())
+                .param(Param.builder("value", ParamType.ANY).required()
+                        .description("Any JSON value: string, number, boolean, array or object").build())
                 .param(Param.builder("ttl_seconds", ParamType.INTEGER).minimum(1).maximum(31_536_000)
                         .description("Time to live in seconds; no expiry when absent").build())
-                .handler(inv -> set(inv.arguments().getString("key"), inv.arguments().getString("value"),
-                        inv.arguments().getBoolean("json"), inv.arguments().findLong("ttl_seconds").orElse(null)));
+                .handler(inv -> set(inv.arguments().getString("key"), inv.arguments().find("value").orElseThrow(),
+                        inv.arguments().findLong("ttl_seconds").orElse(null)));
         action("cache_delete", "Deletes a key")
                 .param(keyParam())
                 .handler(inv -> delete(inv.arguments().getString("key")));
@@ -153,16 +149,16 @@ public final class CacheAgent extends AbstractCoreAgent {
         return result;
     }
 
-    private Object set(String key, String value, boolean json, @Nullable Long ttlSeconds) {
+    private Object set(String key, Object value, @Nullable Long ttlSeconds) {
         Optional<AgentResponse> invalid = validateKey(key);
         if (invalid.isPresent()) {
             return invalid.get();
         }
         String encoded;
         try {
-            encoded = json ? JSON.writeValueAsString(JSON.readTree(value)) : JSON.writeValueAsString(value);
+            encoded = JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            return AgentResponse.failure("invalid_json", "value is not valid JSON: "
+            return AgentResponse.failure("invalid_value", "value cannot be stored as JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;
