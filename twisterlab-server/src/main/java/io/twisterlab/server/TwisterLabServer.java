@@ -61,6 +61,10 @@ public final class TwisterLabServer implements AutoCloseable {
 
     private TwisterLabServer(Builder b) {
         this.config = b.config;
+        if (!config.auth().enabled() && !config.loopbackOnly()) {
+            throw new IllegalArgumentException("auth may only be disabled on a loopback address, not "
+                    + config.host());
+        }
         String version = version();
         this.metrics = new Metrics(version);
         Audit audit = new Audit();
@@ -77,7 +81,11 @@ public final class TwisterLabServer implements AutoCloseable {
         this.auth = new Authenticator(config.auth(), b.clock);
         this.limiter = RateLimiting.create(config, metrics);
         HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, audit, version, b.clock);
-        this.app = http.create(b.customizers);
+        List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
+        for (ServerExtension extension : b.extensions) {
+            customizers.add(cfg -> extension.configure(cfg, registry));
+        }
+        this.app = http.create(customizers);
     }
 
     /** A builder for a server with this configuration. */
@@ -216,7 +224,7 @@ public final class TwisterLabServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private final List<CoreAgent> agents = new ArrayList<>();
-        private final List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
+        private final List<ServerExtension> extensions = new ArrayList<>();
         private boolean discover = true;
         private Clock clock = Clock.systemUTC();
 
@@ -242,13 +250,9 @@ public final class TwisterLabServer implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Lets a module add routes to the Javalin configuration, e.g. the MCP endpoint: routes on {@code /mcp}
-         * and {@code /mcp/*} are already behind auth and rate limiting, and find the caller with
-         * {@link #principalOf(io.javalin.http.Context)}.
-         */
-        public Builder customize(Consumer<JavalinConfig> customizer) {
-            this.customizers.add(Objects.requireNonNull(customizer, "customizer"));
+        /** Adds routes at configuration time, e.g. the MCP endpoint; see {@link ServerExtension}. */
+        public Builder extension(ServerExtension extension) {
+            this.extensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }
 

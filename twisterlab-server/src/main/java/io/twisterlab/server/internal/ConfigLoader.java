@@ -80,6 +80,7 @@ public final class ConfigLoader {
             new Setting("ratelimit.redis_timeout_ms", "TWISTERLAB_RATELIMIT_REDIS_TIMEOUT_MS", "200",
                     "bound on every Redis call of the redis store"),
             new Setting("redis.url", "TWISTERLAB_REDIS_URL", "", "redis://host:6379 (rate-limit store and cache)"),
+            new Setting("redis.timeout_ms", "TWISTERLAB_REDIS_TIMEOUT_MS", "", "Redis call timeout of the cache agent"),
             new Setting("database.url", "TWISTERLAB_DATABASE_URL", "",
                     "JDBC URL of the database agent; empty = embedded H2"),
             new Setting("database.username", "TWISTERLAB_DATABASE_USERNAME", "", "database user"),
@@ -100,7 +101,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
-    private static final Set<String> AGENT_KEYS = Set.of("redis.url", "database.url", "database.username",
+    private static final Set<String> AGENT_KEYS = Set.of("redis.url", "redis.timeout_ms", "database.url", "database.username",
             "database.password", "database.pool_size", "cache.backend", "cache.namespace", "cache.max_entries",
             "llm.url", "llm.model", "llm.timeout_ms");
     private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret");
@@ -317,6 +318,7 @@ public final class ConfigLoader {
             optionalInteger("database.pool_size", 1, 1000);
             optionalInteger("cache.max_entries", 1, Integer.MAX_VALUE);
             optionalInteger("llm.timeout_ms", 1, 3_600_000);
+            optionalInteger("redis.timeout_ms", 1, 600_000);
             for (String key : values.keySet()) {
                 if (AGENT_ENABLED_KEY.matcher(key).matches()) {
                     agentConfig.put(key, String.valueOf(bool(key)));

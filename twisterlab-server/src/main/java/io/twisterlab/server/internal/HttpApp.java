@@ -98,6 +98,8 @@ public final class HttpApp {
             cfg.http.maxRequestSize = config.bodyLimitBytes();
             cfg.http.prefer405over404 = true;
             cfg.http.defaultContentType = JSON;
+            // extensions (MCP) that use ctx.bodyAsClass / ctx.json get the same bounded mapper
+            cfg.jsonMapper(new io.javalin.json.JavalinJackson(json.mapper(), false));
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(config.shutdownTimeout().toMillis());
                 server.setHandler(new GracefulHandler());
