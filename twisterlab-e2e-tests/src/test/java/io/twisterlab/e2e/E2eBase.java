@@ -27,7 +27,14 @@ abstract class E2eBase {
 
     @AfterEach
     void closeProcesses() {
-        Cleanup.closeAll();
+        if (!sharesProcessesAcrossTests()) {
+            Cleanup.closeAll();
+        }
+    }
+
+    /** True for classes that start their processes once in {@code @BeforeAll}; they are closed after all. */
+    boolean sharesProcessesAcrossTests() {
+        return false;
     }
 
     @AfterAll
