@@ -186,6 +186,72 @@ class RedisOutageIT extends E2eBase {
         }
     }
 
+    /**
+     * A hung Redis (SIGSTOP: connections stay open, nothing answers) is the case the store timeout exists for: each
+     * request waits at most the timeout until the circuit breaker opens, then decisions stop waiting altogether.
+     */
+    @Test
+    void aHungRedisCostsAtMostTheStoreTimeoutThenTheBreakerMakesItFast() throws Exception {
+        RedisServerProcess redis = startRedis();
+        List<ServerProcess.Builder> builders = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            builders.add(server(i)
+                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
+                    .env("TWISTERLAB_REDIS_URL", redis.uri())
+                    .env("TWISTERLAB_RATELIMIT_DEFAULT", "100000/1h")
+                    .env("TWISTERLAB_RATELIMIT_REDIS_TIMEOUT_MS", Long.toString(STORE_TIMEOUT_MS))
+                    .env("TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-open")
+                    .env("TWISTERLAB_API_KEYS", load.entry()));
+        }
+        List<ServerProcess> servers = startAll(builders);
+        for (int i = 0; i < 20; i++) {
+            assertThat(status(servers.get(i % 2))).isEqualTo(200);
+        }
+        // redis-server rewrites its argv (process title), so find it by executable: this test started only one
+        List<ProcessHandle> redisProcesses = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("redis-server")).toList();
+        assertThat(redisProcesses).as("the redis-server this test started").hasSize(1);
+        ProcessHandle redisProcess = redisProcesses.get(0);
+        List<Long> latencies = new ArrayList<>();
+        signal("STOP", redisProcess);
+        try {
+            for (int i = 0; i < 80; i++) {
+                long t0 = System.nanoTime();
+                assertThat(status(servers.get(i % 2))).as("fail-open while Redis hangs").isEqualTo(200);
+                latencies.add((System.nanoTime() - t0) / 1_000_000);
+            }
+            for (ServerProcess s : servers) {
+                assertThat(readyStatus(s)).isEqualTo("degraded");
+            }
+        } finally {
+            signal("CONT", redisProcess);
+        }
+        long max = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+        long waited = latencies.stream().filter(l -> l >= STORE_TIMEOUT_MS * 8 / 10).count();
+        List<Long> last = latencies.subList(latencies.size() - 30, latencies.size()).stream().sorted().toList();
+        System.out.printf("RedisOutageIT (hung): max %d ms, %d requests waited ~the timeout, last-30 median %d ms%n",
+                max, waited, last.get(15));
+        assertThat(max).as("slowest request while Redis hangs (ms), store timeout %d ms", STORE_TIMEOUT_MS)
+                .isLessThanOrEqualTo(STORE_TIMEOUT_MS + SCHEDULING_MARGIN_MS);
+        assertThat(waited).as("requests that waited for the timeout before the breaker opened").isPositive()
+                .isLessThan(40);
+        assertThat(last.get(15)).as("median of the last 30 requests (ms): the breaker is open, no waiting")
+                .isLessThan(STORE_TIMEOUT_MS / 2);
+
+        await("both instances recover once Redis answers again", () -> servers.stream()
+                .allMatch(s -> status(s) == 200 && readyStatus(s).equals("ready")));
+    }
+
+    private int status(ServerProcess s) {
+        return Http.get(s.uri("/api/v1/system/status"), Http.bearer(load.key())).statusCode();
+    }
+
+    private static void signal(String signal, ProcessHandle process) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %d", signal, process.pid()).isZero();
+    }
+
     private static String readyStatus(ServerProcess server) {
         var r = Http.get(server.uri("/ready"), Map.of());
         return r.statusCode() == 200 ? Http.json(r).path("status").asText() : "http " + r.statusCode();
