@@ -1,5 +1,6 @@
 package io.twisterlab.server;
 
+import io.twisterlab.core.AgentRegistrationException;
 import io.twisterlab.server.internal.Authenticator;
 import io.twisterlab.server.internal.ConfigLoader;
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
@@ -95,8 +97,16 @@ public final class Main {
         TwisterLabServer server;
         try {
             server = TwisterLabServer.start(config);
+        } catch (AgentRegistrationException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                // an agent provider refused its configuration: a configuration error like any other
+                err.println("twisterlab: invalid configuration: " + redact(invalid.getMessage()));
+                return 2;
+            }
+            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
+            return 1;
         } catch (RuntimeException e) {
-            err.println("twisterlab: cannot start: " + e.getMessage());
+            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
         }
         server.generatedAdminKey().ifPresent(key -> out.print(banner(key, server)));
@@ -116,6 +126,15 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Start-up errors may quote URLs: never print their credentials. */
+    static String redact(@Nullable String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*", "$1=***")
+                .replaceAll("//[^/@\\s]+@", "//***@");
     }
 
     private static String banner(String key, TwisterLabServer server) {

@@ -79,6 +79,20 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
         return ConfigLoader.load(file, env, flags);
     }
 
+    /**
+     * The {@code auth.api_keys} / {@code TWISTERLAB_API_KEYS} entry for a key: {@code name:role:sha256hex}. Only
+     * the hash is configured; the key itself goes to the client.
+     *
+     * <pre>{@code
+     * String key = "my-test-key";
+     * ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0",
+     *         "auth.api_keys", ServerConfig.apiKeyEntry("ci", Role.OPERATOR, key)));
+     * }</pre>
+     */
+    public static String apiKeyEntry(String name, Role role, String key) {
+        return name + ":" + role.id() + ":" + io.twisterlab.server.internal.Authenticator.sha256Hex(key);
+    }
+
     /** Whether the bind address is a loopback address (required for {@code TWISTERLAB_AUTH=disabled}). */
     public boolean loopbackOnly() {
         return ConfigLoader.isLoopback(host);
@@ -173,13 +187,15 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param failurePolicy  {@code fail-open}, {@code fail-closed} or {@code local-fallback}
      * @param fallbackShare  share of each limit used by the local fallback store (0 &lt; share &le; 1)
      * @param trustedProxies CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+     * @param forwardedHeader which header the trusted proxies write: {@code x-forwarded-for} or {@code forwarded}
      * @param shadow         decide and count but never deny
+     * @param legacyHeaders  also send {@code X-RateLimit-Limit/Remaining/Reset}
      * @param redisTimeout   bound on every Redis call of the redis store
      * @param rules          per-route / per-role limits on top of the default
      */
     public record RateLimit(boolean enabled, String store, String defaultLimits, String failurePolicy,
-                            double fallbackShare, List<String> trustedProxies, boolean shadow, Duration redisTimeout,
-                            List<RateLimitRule> rules) {
+                            double fallbackShare, List<String> trustedProxies, String forwardedHeader,
+                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, List<RateLimitRule> rules) {
         public RateLimit {
             trustedProxies = List.copyOf(trustedProxies);
             rules = List.copyOf(rules);

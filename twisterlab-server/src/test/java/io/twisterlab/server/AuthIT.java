@@ -115,6 +115,9 @@ class AuthIT {
         assertProblem(f.post("/api/v1/auth/token", "application/json", "{\"username\":\"olga\"}"), 400,
                 "invalid_login_request");
         assertProblem(f.post("/api/v1/auth/token", "text/plain", "x"), 415, "unsupported_media_type");
+        assertProblem(f.post("/api/v1/auth/token", "application/json",
+                "{\"username\":\"olga\",\"password\":\"" + "p".repeat(500) + "\"}"), 401, "unauthorized");
+        assertProblem(f.post("/api/v1/auth/token", "application/json", "[]"), 400, "invalid_json");
         String token = json(f.post("/api/v1/auth/token", "application/json",
                 "{\"username\":\"alice\",\"password\":\"" + PASSWORD + "\"}")).path("access_token").asText();
         String[] parts = token.split("\\.");

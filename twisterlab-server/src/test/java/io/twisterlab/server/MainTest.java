@@ -79,4 +79,17 @@ class MainTest {
                 .auth().apiKeys()).hasSize(1);
         assertThat(run(Map.of(), "keygen", "--role", "root")).isEqualTo(2);
     }
+
+    @Test
+    void agentProviderConfigurationErrorsExitWith2() {
+        assertThat(run(Map.of("TWISTERLAB_LLM_URL", "not a url"), "--port", "0")).isEqualTo(2);
+        assertThat(err()).startsWith("twisterlab: invalid configuration: setting 'llm.url'");
+    }
+
+    @Test
+    void startUpErrorsNeverPrintCredentials() {
+        assertThat(Main.redact("cannot connect to jdbc:postgresql://db/app?user=a&password=hunter2&ssl=true"))
+                .doesNotContain("hunter2").contains("password=***&ssl=true");
+        assertThat(Main.redact("redis://user:hunter2@redis:6379")).isEqualTo("redis://***@redis:6379");
+    }
 }

@@ -180,4 +180,32 @@ class RateLimitIT {
                     .path("enabled").asBoolean()).isFalse();
         }
     }
+
+    @Test
+    void rfc7239ForwardedAndLegacyHeadersWhenConfigured() {
+        try (Fixture f = new Fixture(Map.of("ratelimit.default", "1/1m", "ratelimit.trusted_proxies", "127.0.0.0/8,::1",
+                "ratelimit.forwarded_header", "forwarded", "ratelimit.legacy_headers", "true"))) {
+            HttpResponse<String> first = f.get("/api/v1/agents", "Forwarded", "for=203.0.113.9");
+            assertThat(first.headers().firstValue("X-RateLimit-Limit")).hasValue("1");
+            assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+            assertThat(f.get("/api/v1/agents", "Forwarded", "for=203.0.113.9").statusCode()).isEqualTo(429);
+            // X-Forwarded-For is not the configured header: the peer itself is the client
+            assertThat(f.get("/api/v1/agents", "X-Forwarded-For", "203.0.113.9").statusCode()).isEqualTo(401);
+            assertThat(f.get("/api/v1/agents", "Forwarded", "for=\"[2001:db8::1]:4711\"").statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void resilience4jStoreLimitsToo() {
+        try (Fixture f = new Fixture(Map.of("ratelimit.store", "resilience4j", "ratelimit.default", "2/1m"))) {
+            assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(200);
+            assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(200);
+            HttpResponse<String> denied = f.get("/api/v1/agents", "X-API-Key", VIEWER);
+            assertThat(denied.statusCode()).isEqualTo(429);
+            assertThat(denied.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(f.get("/api/v1/system/status", "X-API-Key", OPERATOR)).path("rate_limit").path("store")
+                    .asText()).isEqualTo("resilience4j");
+        }
+    }
 }

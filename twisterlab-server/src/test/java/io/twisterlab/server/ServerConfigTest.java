@@ -175,4 +175,12 @@ class ServerConfigTest {
                     }
                 });
     }
+
+    @Test
+    void apiKeyEntryIsAcceptedByTheConfiguration() {
+        String entry = ServerConfig.apiKeyEntry("ci", Role.OPERATOR, "secret-key");
+        assertThat(entry).startsWith("ci:operator:").doesNotContain("secret-key");
+        assertThat(ServerConfig.fromSettings(Map.of("auth.api_keys", entry)).auth().apiKeys())
+                .singleElement().satisfies(k -> assertThat(k.role()).isEqualTo(Role.OPERATOR));
+    }
 }

@@ -53,7 +53,7 @@ class ServerRoutesIT {
 
     @Test
     void healthAndItsAliasNeedNoAuth() {
-        for (String path : new String[] {"/health", "/api/v1/system/health"}) {
+        for (String path : new String[] {"/health", "/api/v1/system/health", "/api/v1/system/health/"}) {
             HttpResponse<String> r = f.get(path);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(json(r).path("status").asText()).isEqualTo("ok");

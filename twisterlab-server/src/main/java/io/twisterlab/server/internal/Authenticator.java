@@ -1,6 +1,7 @@
 package io.twisterlab.server.internal;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -37,9 +38,9 @@ import org.jspecify.annotations.Nullable;
 public final class Authenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ISSUER = "twisterlab";
-    /** A valid bcrypt hash of a random password, checked for unknown users so timing does not reveal them. */
-    private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(10,
-            randomKey().getBytes(StandardCharsets.UTF_8));
+    /** Passwords longer than bcrypt's 72 bytes are truncated, as other bcrypt implementations do, never refused. */
+    private static final BCrypt.Verifyer VERIFYER = BCrypt.verifyer(BCrypt.Version.VERSION_2A,
+            LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
 
     /** Outcome of reading a request's credentials. */
     public sealed interface Result {
@@ -64,6 +65,8 @@ public final class Authenticator {
     private final java.time.Duration jwtTtl;
     private final Clock clock;
     private final @Nullable String generatedKey;
+    /** A bcrypt hash of a random password at the users' cost, checked for unknown users: same timing. */
+    private final byte[] dummyHash;
 
     public Authenticator(ServerConfig.Auth auth, Clock clock) {
         this.enabled = auth.enabled();
@@ -77,6 +80,9 @@ public final class Authenticator {
         this.keys = List.copyOf(k);
         this.hashes = keys.stream().map(key -> HexFormat.of().parseHex(key.sha256Hex())).toList();
         this.users = auth.users();
+        int cost = users.stream().mapToInt(u -> Integer.parseInt(u.bcryptHash().substring(4, 6))).max().orElse(4);
+        this.dummyHash = BCrypt.withDefaults().hash(Math.max(4, Math.min(cost, 31)),
+                randomKey().substring(0, 40).getBytes(StandardCharsets.UTF_8));
         byte[] secret = auth.jwtSecret() == null ? null : auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         if (secret == null) {
             secret = new byte[32];
@@ -202,8 +208,13 @@ public final class Authenticator {
      */
     public Optional<User> checkPassword(String username, char[] password) {
         User user = users.stream().filter(u -> u.name().equals(username)).findFirst().orElse(null);
-        byte[] hash = user == null ? DUMMY_HASH : user.bcryptHash().getBytes(StandardCharsets.UTF_8);
-        boolean ok = BCrypt.verifyer().verify(password, hash).verified;
+        byte[] hash = user == null ? dummyHash : user.bcryptHash().getBytes(StandardCharsets.UTF_8);
+        boolean ok;
+        try {
+            ok = VERIFYER.verify(password, hash).verified;
+        } catch (IllegalArgumentException e) {
+            ok = false; // a malformed configured hash never authenticates
+        }
         return ok && user != null ? Optional.of(user) : Optional.empty();
     }
 

@@ -76,7 +76,11 @@ public final class ConfigLoader {
                     "share of each limit enforced by the local fallback, e.g. 0.25 for 4 replicas"),
             new Setting("ratelimit.trusted_proxies", "TWISTERLAB_TRUSTED_PROXIES", "",
                     "comma-separated CIDRs whose X-Forwarded-For/Forwarded are believed"),
+            new Setting("ratelimit.forwarded_header", "TWISTERLAB_FORWARDED_HEADER", "x-forwarded-for",
+                    "x-forwarded-for | forwarded: the header trusted proxies write"),
             new Setting("ratelimit.shadow", "TWISTERLAB_RATELIMIT_SHADOW", "false", "count but never deny"),
+            new Setting("ratelimit.legacy_headers", "TWISTERLAB_RATELIMIT_LEGACY_HEADERS", "false",
+                    "also send X-RateLimit-Limit/Remaining/Reset"),
             new Setting("ratelimit.redis_timeout_ms", "TWISTERLAB_RATELIMIT_REDIS_TIMEOUT_MS", "200",
                     "bound on every Redis call of the redis store"),
             new Setting("redis.url", "TWISTERLAB_REDIS_URL", "", "redis://host:6379 (rate-limit store and cache)"),
@@ -300,7 +304,9 @@ public final class ConfigLoader {
                 throw invalid("redis.url", "is required when ratelimit.store (TWISTERLAB_RATELIMIT_STORE) is redis");
             }
             ServerConfig.RateLimit rateLimit = new ServerConfig.RateLimit(bool("ratelimit.enabled"), store,
-                    limits("ratelimit.default"), policy, share, proxies, bool("ratelimit.shadow"),
+                    limits("ratelimit.default"), policy, share, proxies,
+                    oneOf("ratelimit.forwarded_header", "x-forwarded-for", "forwarded"), bool("ratelimit.shadow"),
+                    bool("ratelimit.legacy_headers"),
                     Duration.ofMillis(integer("ratelimit.redis_timeout_ms", 1, 60_000)), rules());
 
             String cacheBackend = oneOf("cache.backend", "memory", "redis");
@@ -315,7 +321,7 @@ public final class ConfigLoader {
                 }
             }
             agentConfig.put("cache.backend", cacheBackend);
-            optionalInteger("database.pool_size", 1, 1000);
+            optionalInteger("database.pool_size", 1, 100);
             optionalInteger("cache.max_entries", 1, Integer.MAX_VALUE);
             optionalInteger("llm.timeout_ms", 1, 3_600_000);
             optionalInteger("redis.timeout_ms", 1, 600_000);
@@ -424,7 +430,7 @@ public final class ConfigLoader {
             try {
                 io.twisterlab.ratelimit.Limit.parseAll(spec);
             } catch (IllegalArgumentException e) {
-                throw invalid(key, e.getMessage() + " (format <permits>/<n>ms|s|m|h|d, comma-separated)");
+                throw invalid(key, e.getMessage());
             }
             return spec.replace(" ", "");
         }

@@ -53,7 +53,10 @@ public final class GcraRequestLimiter implements RequestLimiter {
         this.shadowLimiter = limiter.withShadow(true);
         this.globalShadow = settings.shadow();
         this.metrics = metrics;
-        this.ips = ClientIpResolver.of(String.join(",", settings.trustedProxies()));
+        this.ips = ClientIpResolver.builder().trust(String.join(",", settings.trustedProxies()))
+                .header(settings.forwardedHeader().equals("forwarded") ? ClientIpResolver.Header.FORWARDED
+                        : ClientIpResolver.Header.X_FORWARDED_FOR)
+                .build();
         for (RateLimitRule r : settings.rules()) {
             rules.add(new Policy(r.id(), r.pathPrefix(), r.methods(), r.role(), limits(r.id(), r.limits()),
                     r.shadow()));
@@ -131,7 +134,7 @@ public final class GcraRequestLimiter implements RequestLimiter {
         }
         metrics.rateLimitDecision(policy.id(), d.outcome().label());
         metrics.rateLimitDegraded(limiter.degraded());
-        Map<String, String> headers = RateLimitHeaders.of(d, false);
+        Map<String, String> headers = RateLimitHeaders.of(d, settings.legacyHeaders());
         return d.allowed() ? new Verdict(true, headers, Map.of())
                 : new Verdict(false, headers, TooManyRequestsProblem.body(d));
     }
@@ -155,6 +158,7 @@ public final class GcraRequestLimiter implements RequestLimiter {
         m.put("default", settings.defaultLimits());
         m.put("failure_policy", settings.failurePolicy());
         m.put("shadow", globalShadow);
+        m.put("trusted_proxies", settings.trustedProxies().size());
         m.put("rules", rules.stream().map(Policy::id).toList());
         return m;
     }

@@ -179,13 +179,14 @@ public final class HttpApp {
     /** Auth and rate limiting for /api/** and /mcp: a denied request never reaches its handler. */
     private void gate(Context ctx) {
         String path = ctx.path();
-        if (path.equals("/api/v1/system/health")) {
+        String template = route(ctx); // the matched route, so trailing slashes cannot change the decision
+        if (template.equals("/api/v1/system/health")) {
             return; // liveness alias: exempt like /health
         }
         String ip = limiter.clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"),
                 ctx.header("Forwarded"));
         ctx.attribute(ATTR_CLIENT_IP, ip);
-        if (path.equals("/api/v1/auth/token")) {
+        if (template.equals("/api/v1/auth/token")) {
             enforce(ctx, limiter.checkLogin(ip)); // brute-force limit before any password check
             return;
         }
