@@ -25,8 +25,6 @@ import java.util.Set;
  */
 final class DeclaredServerContract implements ServerContract {
 
-    static final DeclaredServerContract INSTANCE = new DeclaredServerContract();
-
     /** Issue 5, "Configuration": the env vars that are part of the server's public interface. */
     static final Set<String> ISSUE_5_DECLARED_ENV_VARS = Set.of(
             "TWISTERLAB_HOST", "TWISTERLAB_PORT", "TWISTERLAB_CONFIG", "TWISTERLAB_RATELIMIT_STORE",
@@ -51,6 +49,9 @@ final class DeclaredServerContract implements ServerContract {
             "twisterlab_ratelimit_store_errors_total",
             "twisterlab_ratelimit_degraded",
             "twisterlab_build_info");
+
+    /** Declared after the sets it reads (static initialization order). */
+    static final DeclaredServerContract INSTANCE = new DeclaredServerContract();
 
     private final Set<String> metricSampleNames;
 
