@@ -10,16 +10,11 @@
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
 
-# Module POMs first so that the dependency download layer is reused while only sources change.
-COPY pom.xml ./
-COPY twisterlab-core/pom.xml twisterlab-core/
-COPY twisterlab-ratelimit/pom.xml twisterlab-ratelimit/
-COPY twisterlab-agents/pom.xml twisterlab-agents/
-COPY twisterlab-server/pom.xml twisterlab-server/
-# Everything else the reactor needs (.dockerignore keeps out .git, target/, k8s/ and its secrets.env, ...).
+# The reactor needs every module's POM; .dockerignore keeps out .git, target/, k8s/ (and its secrets.env).
 COPY . .
 
 # -pl/-am: build the server and what it depends on. Tests ran in CI already ("./mvnw -B verify").
+# The BuildKit cache mount keeps ~/.m2 between builds, so dependencies download once.
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -ntp -DskipTests -pl twisterlab-server -am package \
  && cp twisterlab-server/target/twisterlab-server.jar /twisterlab-server.jar
