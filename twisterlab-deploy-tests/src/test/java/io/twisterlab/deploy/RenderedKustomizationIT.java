@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * built-in kustomize (offline, no cluster) in a copy of k8s/ with freshly generated secrets, and checks the
  * result. Skipped when kubectl or sh is not installed (GitHub's ubuntu runners have both).
  */
-class RenderedKustomizationTest {
+class RenderedKustomizationIT {
 
     @TempDir
     Path tmp;
