@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.twisterlab.core.ExecutionOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -151,6 +152,39 @@ class MonitoringTest {
         assertThat(all).contains("twisterlab_http_request_duration_seconds_count", "twisterlab_http_request_duration_seconds_bucket",
                 "status=\"429\"", "twisterlab_agent_executions_total", "twisterlab_ratelimit_store_errors_total",
                 "twisterlab_ratelimit_degraded", "jvm_memory_used_bytes", "jvm_gc_collection_seconds");
+    }
+
+    @Test
+    void outcomeLabelValuesAreOnesTheMetricsCarry() throws IOException {
+        List<String> exprs = new ArrayList<>(dashboardExprs());
+        rules().forEach(r -> exprs.add(r.getExpr().getStrVal()));
+        Set<String> agentOutcomes = new HashSet<>();
+        for (ExecutionOutcome o : ExecutionOutcome.values()) {
+            agentOutcomes.add(o.label());
+        }
+        // issue 5: outcome = allowed | denied | shadow_denied
+        Set<String> decisionOutcomes = Set.of("allowed", "denied", "shadow_denied");
+        int checked = 0;
+        for (String expr : exprs) {
+            for (PromQl.LabelMatcher lm : PromQl.matchers(expr, "twisterlab_agent_executions_total")) {
+                if (lm.label().equals("outcome") && !lm.op().contains("~")) {
+                    assertThat(agentOutcomes).as(expr).contains(lm.value());
+                    checked++;
+                }
+            }
+            for (PromQl.LabelMatcher lm : PromQl.matchers(expr, "twisterlab_ratelimit_decisions_total")) {
+                if (lm.label().equals("outcome") && !lm.op().contains("~")) {
+                    assertThat(decisionOutcomes).as(expr).contains(lm.value());
+                    checked++;
+                }
+            }
+            for (PromQl.LabelMatcher lm : PromQl.matchers(expr, "jvm_memory_used_bytes")) {
+                if (lm.label().equals("area")) {
+                    assertThat(lm.value()).as(expr).isIn("heap", "nonheap");
+                }
+            }
+        }
+        assertThat(checked).isPositive();
     }
 
     static List<Rule> rules() {

@@ -29,6 +29,23 @@ final class PromQl {
     private PromQl() {
     }
 
+    /** A label matcher of a selector, e.g. {@code outcome!="success"}. */
+    record LabelMatcher(String label, String op, String value) {
+    }
+
+    /** The label matchers of every selector of {@code metric} in {@code expr}. */
+    static java.util.List<LabelMatcher> matchers(String expr, String metric) {
+        java.util.List<LabelMatcher> result = new java.util.ArrayList<>();
+        Matcher selector = Pattern.compile("(?<![a-zA-Z0-9_:])" + Pattern.quote(metric) + "\\s*\\{([^}]*)}").matcher(expr);
+        while (selector.find()) {
+            Matcher m = Pattern.compile("([a-zA-Z_]\\w*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(selector.group(1));
+            while (m.find()) {
+                result.add(new LabelMatcher(m.group(1), m.group(2), m.group(3)));
+            }
+        }
+        return result;
+    }
+
     static Set<String> metricNames(String expr) {
         Set<String> names = new LinkedHashSet<>();
         Matcher byName = NAME_MATCHER.matcher(expr);

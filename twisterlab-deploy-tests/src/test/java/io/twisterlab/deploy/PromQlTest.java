@@ -21,4 +21,11 @@ class PromQlTest {
         assertThat(PromQl.metricNames("{__name__=\"z_total\"}")).containsExactly("z_total");
         assertThat(PromQl.metricNames("max(g{ns=\"$namespace\"}) > bool 0")).containsExactly("g");
     }
+
+    @Test
+    void findsTheLabelMatchersOfOneMetric() {
+        assertThat(PromQl.matchers("sum(rate(a_total{x=\"1\", outcome!=\"success\"}[5m])) / sum(b_a_total{outcome=\"z\"})",
+                "a_total")).containsExactly(new PromQl.LabelMatcher("x", "=", "1"),
+                new PromQl.LabelMatcher("outcome", "!=", "success"));
+    }
 }
