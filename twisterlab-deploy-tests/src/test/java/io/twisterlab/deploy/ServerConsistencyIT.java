@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
+import io.twisterlab.server.ServerConfig;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,27 @@ class ServerConsistencyIT {
 
     private final Manifests m = Manifests.base();
     private final ServerContract server = ServerContract.current();
+
+    @Test
+    void imageEnvPlusConfigMapPlusSecretIsAValidServerConfiguration() {
+        // the pod's environment: image ENV < ConfigMap (envFrom) < the Secret keys the API container references
+        Map<String, String> env = new HashMap<>(DockerfileTest.env(DockerfileTest.runtime()));
+        env.putAll(m.configMap().getData());
+        Set<String> apiEnv = WorkloadTest.apiEnvNames(m);
+        StrictYaml.documents(Repo.path("k8s/secret.example.yaml")).get(0).path("stringData").properties().stream()
+                .filter(e -> apiEnv.contains(e.getKey()))
+                .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+
+        ServerConfig config = ServerConfig.load(null, env, Map.of());   // throws ConfigException naming the setting
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(m.apiContainer().getPorts().get(0).getContainerPort());
+        assertThat(config.rateLimit().store()).isEqualTo("redis");
+        assertThat(config.auth().enabled()).isTrue();
+        assertThat(config.auth().apiKeys()).isNotEmpty();
+        assertThat(config.rateLimit().trustedProxies()).isNotEmpty();
+        assertThat(config.logFormat()).isEqualTo(ServerConfig.LogFormat.JSON);
+    }
 
     @Test
     void probePathsAreRealServerRoutes() {
@@ -72,6 +95,15 @@ class ServerConsistencyIT {
                     .isNotEmpty().isSubsetOf(exported());
         }
         assertThat(MonitoringTest.dashboardVariableMetrics()).isNotEmpty().isSubsetOf(exported());
+    }
+
+    @Test
+    void theLiveServerHonoursWhatIssue5Declared() {
+        ServerContract declared = DeclaredServerContract.INSTANCE;
+        assertThat(server.environmentVariables()).containsAll(declared.environmentVariables());
+        assertThat(server.metricSampleNames()).containsAll(declared.metricSampleNames());
+        DeclaredServerContract.ISSUE_5_DECLARED_GET_STATUS.keySet().forEach(path ->
+                assertThat(server.getStatus(path)).as("GET %s", path).isEqualTo(declared.getStatus(path)));
     }
 
     private Set<String> exported() {

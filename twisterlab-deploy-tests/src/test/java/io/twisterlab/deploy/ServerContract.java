@@ -6,8 +6,9 @@ import java.util.Set;
  * What the deployment assets may rely on from twisterlab-server: the environment variables it reads, the
  * routes the probes use, and the metric sample names its /metrics exposes after some traffic.
  *
- * <p>{@link #current()} is the one place that chooses the source. While twisterlab-server is not in main it
- * is {@link DeclaredServerContract}, the list declared in issue 5 — NOT the live server; see that class.
+ * <p>{@link #current()} is the one place that chooses the source: {@link LiveServerContract}, the real server
+ * started in-process. ({@link DeclaredServerContract}, the hand-written list from issue 5 used before the server
+ * existed, is kept only to show that the declared names and the real ones agree.)
  */
 interface ServerContract {
 
@@ -24,6 +25,6 @@ interface ServerContract {
     Set<String> metricSampleNames();
 
     static ServerContract current() {
-        return DeclaredServerContract.INSTANCE;
+        return LiveServerContract.get();
     }
 }
