@@ -47,4 +47,4 @@ USER 10001:10001
 
 # Exec form: java is PID 1 and receives SIGTERM directly (graceful drain). Container-aware heap sizing;
 # exit on OutOfMemoryError so that the orchestrator restarts a clean JVM. Extra JVM flags: JAVA_TOOL_OPTIONS.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-jar", "/app/twisterlab-server.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70.0", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-jar", "/app/twisterlab-server.jar"]
