@@ -1,0 +1,246 @@
+package io.twisterlab.ratelimit.redis;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.twisterlab.ratelimit.DecisionListener;
+import io.twisterlab.ratelimit.FailurePolicy;
+import io.twisterlab.ratelimit.RateLimitStore;
+import io.twisterlab.ratelimit.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * GCRA state shared through Redis, so that every instance of a service enforces one limit together.
+ *
+ * <ul>
+ *   <li><b>One round trip.</b> Each decision is exactly one {@code EVALSHA} of a Lua script, whatever the number
+ *       of limits; if Redis answers {@code NOSCRIPT} (restart, {@code SCRIPT FLUSH}, failover) the same decision is
+ *       retried once with {@code EVAL}, which also reloads the script.</li>
+ *   <li><b>One clock.</b> The script reads Redis {@code TIME} (microseconds); client clocks are never used, so
+ *       instances with skewed clocks agree.</li>
+ *   <li><b>Keys.</b> One key per (limit, subject), {@code <prefix>{<subject>}:<limitId>}, holding the theoretical
+ *       arrival time, with a {@code PX} TTL equal to the time until the bucket is full again: idle subjects cost
+ *       nothing. The hash tag keeps a subject's keys in one slot, so multi-limit scripts run on Redis Cluster.</li>
+ *   <li><b>Bounded.</b> Every call has a timeout (default {@value #DEFAULT_TIMEOUT_MILLIS} ms) and goes through a
+ *       resilience4j circuit breaker: while it is open a decision costs microseconds; half-open probes recover
+ *       automatically when Redis returns.</li>
+ *   <li><b>Failure is a policy.</b> When Redis fails or the breaker is open, the {@link FailurePolicy} answers
+ *       (default {@link FailurePolicy#LOCAL_FALLBACK} at share 1.0) and the decision is flagged
+ *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and
+ *       to the log.</li>
+ * </ul>
+ *
+ * <p>URIs: {@code redis://host:6379/0}, {@code rediss://} for TLS, {@code redis-sentinel://h1:26379,h2:26379/0#mymaster}
+ * for Sentinel, and {@code redis-cluster://h1:6379,h2:6379} (or {@code rediss-cluster://}) for Cluster. Or inject
+ * a connection you manage: Lettuce connections are thread-safe and multiplex, one is enough.
+ *
+ * <pre>{@code
+ * RedisStore store = RedisStore.builder("redis://redis:6379")
+ *         .failurePolicy(FailurePolicy.LOCAL_FALLBACK)
+ *         .localFallbackShare(1.0 / 3)          // three replicas share the limit while Redis is down
+ *         .listener(metrics)
+ *         .build();
+ * RateLimiter limiter = RateLimiter.builder(store).listener(metrics).build();
+ * }</pre>
+ */
+public interface RedisStore extends RateLimitStore {
+
+    /** Default timeout of one decision, in milliseconds. */
+    long DEFAULT_TIMEOUT_MILLIS = 50;
+    /** Default key prefix. */
+    String DEFAULT_PREFIX = "twisterlab:rl:";
+
+    /**
+     * @param uri a Redis URI (see the class documentation)
+     * @return a builder; the store creates and closes its own client
+     */
+    static Builder builder(String uri) {
+        return new Builder(Objects.requireNonNull(uri, "uri"), null, null);
+    }
+
+    /**
+     * @param connection a standalone, TLS or Sentinel-backed connection; not closed by the store
+     * @return a builder
+     */
+    static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(null, Objects.requireNonNull(connection, "connection"), null);
+    }
+
+    /**
+     * @param connection a Redis Cluster connection; not closed by the store
+     * @return a builder
+     */
+    static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(null, null, Objects.requireNonNull(connection, "connection"));
+    }
+
+    /** @return the failure policy */
+    FailurePolicy failurePolicy();
+
+    /** @return the circuit breaker around Redis calls, for inspection and metrics */
+    CircuitBreaker circuitBreaker();
+
+    /**
+     * @param subject a subject
+     * @param limitId a limit id
+     * @return the Redis key holding that pair's state
+     */
+    String key(String subject, String limitId);
+
+    /** Builds a {@link RedisStore}; {@link #build()} validates and connects. */
+    final class Builder {
+        final @Nullable String uri;
+        final @Nullable StatefulRedisConnection<String, String> connection;
+        final @Nullable StatefulRedisClusterConnection<String, String> clusterConnection;
+        String name = "redis";
+        String prefix = DEFAULT_PREFIX;
+        Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
+        FailurePolicy policy = FailurePolicy.LOCAL_FALLBACK;
+        double localShare = 1.0;
+        int localMaxKeys = 100_000;
+        Duration failClosedRetryAfter = Duration.ofSeconds(1);
+        Ticker ticker = Ticker.system();
+        DecisionListener listener = DecisionListener.noop();
+        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .build();
+        @Nullable Ticker testClock;
+        long testTtlPaddingMillis;
+
+        private Builder(@Nullable String uri, @Nullable StatefulRedisConnection<String, String> connection,
+                        @Nullable StatefulRedisClusterConnection<String, String> clusterConnection) {
+            this.uri = uri;
+            this.connection = connection;
+            this.clusterConnection = clusterConnection;
+        }
+
+        /**
+         * @param name the store name for logs and metrics (default {@code redis})
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param prefix the key prefix (default {@value RedisStore#DEFAULT_PREFIX}); no braces
+         * @return this builder
+         */
+        public Builder keyPrefix(String prefix) {
+            if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+                throw new IllegalArgumentException("key prefix must not contain '{' or '}': " + prefix);
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * @param timeout the most one decision may wait for Redis, NOSCRIPT retry included (default 50 ms)
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param policy what to answer when Redis fails (default {@link FailurePolicy#LOCAL_FALLBACK})
+         * @return this builder
+         */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param share the share of each limit the local fallback enforces, in (0, 1], e.g. 1/instances
+         * @return this builder
+         */
+        public Builder localFallbackShare(double share) {
+            if (!(share > 0.0 && share <= 1.0)) {
+                throw new IllegalArgumentException("local fallback share must be in (0, 1], got " + share);
+            }
+            this.localShare = share;
+            return this;
+        }
+
+        /**
+         * @param maxKeys the cap on keys tracked by the local fallback store
+         * @return this builder
+         */
+        public Builder localFallbackMaxKeys(int maxKeys) {
+            this.localMaxKeys = maxKeys;
+            return this;
+        }
+
+        /**
+         * @param retryAfter the retry-after of {@link FailurePolicy#FAIL_CLOSED} denials (default 1 s)
+         * @return this builder
+         */
+        public Builder failClosedRetryAfter(Duration retryAfter) {
+            if (retryAfter.isNegative() || retryAfter.isZero()) {
+                throw new IllegalArgumentException("fail-closed retry-after must be positive, got " + retryAfter);
+            }
+            this.failClosedRetryAfter = retryAfter;
+            return this;
+        }
+
+        /**
+         * @param ticker the clock of the local fallback store only; Redis decisions use Redis {@code TIME}
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * @param listener receives store errors and mode changes
+         * @return this builder
+         */
+        public Builder listener(DecisionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param config the circuit breaker configuration (default: 20-call window, opens at 50 % failures after 10
+         *               calls, probes after 5 s with 3 calls)
+         * @return this builder
+         */
+        public Builder circuitBreaker(CircuitBreakerConfig config) {
+            this.breakerConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Tests only: replace Redis {@code TIME} by a fake clock (whole microseconds) and pad TTLs so that keys do
+         * not expire in real time while the fake clock stands still.
+         */
+        Builder testClock(Ticker clock, long ttlPaddingMillis) {
+            this.testClock = clock;
+            this.testTtlPaddingMillis = ttlPaddingMillis;
+            return this;
+        }
+
+        /**
+         * @return the connected store
+         * @throws io.twisterlab.ratelimit.RateLimitStoreException if the URI is invalid or Redis cannot be reached
+         */
+        public RedisStore build() {
+            return LettuceGcraStore.create(this);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.twisterlab.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.twisterlab.ratelimit.Decision;
+import io.twisterlab.ratelimit.DecisionListener;
+import io.twisterlab.ratelimit.FailurePolicy;
+import io.twisterlab.ratelimit.FakeTicker;
+import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.RateLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The Redis store against a real redis-server, with the real Redis clock: round trips, keys, outages. */
+class RedisStoreIT {
+
+    private static final Limit PER_SECOND = Limit.of("per-second", 10, Duration.ofSeconds(1));
+    private static final Limit HOURLY = Limit.of("hourly", 10, Duration.ofHours(1));
+    private static final Limit DAILY = Limit.of("daily", 100, Duration.ofDays(1));
+
+    private RedisServerProcess redis;
+    private RedisClient adminClient;
+    private StatefulRedisConnection<String, String> adminConnection;
+    private RedisCommands<String, String> admin;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServerProcess.start();
+        adminClient = RedisClient.create(redis.uri());
+        adminConnection = adminClient.connect();
+        admin = adminConnection.sync();
+    }
+
+    @AfterEach
+    void stop() {
+        adminConnection.close();
+        adminClient.shutdown();
+        redis.close();
+    }
+
+    @Test
+    void everyDecisionIsExactlyOneEvalsha() {
+        try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).build()) {
+            store.decide("warm-up", 1, HOURLY);
+            admin.configResetstat();
+            int decisions = 0;
+            for (int i = 0; i < 30; i++) {
+                assertThat(store.decide("one-" + (i % 3), 1, HOURLY).degraded()).isFalse();
+                decisions++;
+                assertThat(store.decide("multi-" + (i % 3), 1, List.of(HOURLY, DAILY, PER_SECOND)).degraded()).isFalse();
+                decisions++;
+            }
+            // Commands run inside the script are counted too: one TIME per decision, one GET per key, and one
+            // SET per key of an allowed decision. The only command a client sent is EVALSHA, once per decision.
+            assertThat(commandCalls()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "evalsha", (long) decisions, "time", (long) decisions, "get", 120L, "set", 120L));
+        }
+    }
+
+    @Test
+    void aScriptFlushMidRunIsAnsweredWithEval() {
+        try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).build()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(store.decide("flush", 1, HOURLY).remaining()).isEqualTo(9 - i);
+            }
+            admin.scriptFlush();
+            admin.configResetstat();
+            for (int i = 0; i < 3; i++) {
+                Decision d = store.decide("flush", 1, HOURLY);
+                assertThat(d.degraded()).isFalse();
+                assertThat(d.remaining()).isEqualTo(6 - i);
+            }
+            assertThat(commandCalls().get("eval")).isEqualTo(1);
+            assertThat(store.degraded()).isFalse();
+        }
+    }
+
+    @Test
+    void keysAreHashTaggedAndExpireWhenFull() {
+        try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).keyPrefix("app:").build()) {
+            store.decide("203.0.113.5", 3, List.of(PER_SECOND, HOURLY));
+            String k1 = store.key("203.0.113.5", PER_SECOND.id());
+            String k2 = store.key("203.0.113.5", HOURLY.id());
+            assertThat(k1).isEqualTo("app:{203.0.113.5}:per-second");
+            assertThat(SlotHash.getSlot(k1)).isEqualTo(SlotHash.getSlot(k2));
+            assertThat(admin.pttl(k1)).isBetween(1L, 300L);
+            assertThat(admin.pttl(k2)).isBetween(300_000L, 1_080_000L);
+            store.decide("peek-only", 0, HOURLY);
+            store.decide("too-big", 11, HOURLY);
+            assertThat(admin.exists(store.key("peek-only", HOURLY.id()), store.key("too-big", HOURLY.id()))).isZero();
+        }
+    }
+
+    @Test
+    void anInjectedConnectionIsSharedAndNotClosed() {
+        try (RedisStore store = RedisStore.builder(adminConnection).failurePolicy(FailurePolicy.FAIL_CLOSED)
+                .timeout(Duration.ofSeconds(5)).build()) {
+            assertThat(store.decide("injected", 4, HOURLY).remaining()).isEqualTo(6);
+        }
+        assertThat(adminConnection.isOpen()).isTrue();
+        assertThat(admin.ping()).isEqualTo("PONG");
+    }
+
+    @Test
+    void instancesWithSkewedClocksAgree() {
+        FakeTicker early = new FakeTicker(0);
+        FakeTicker late = new FakeTicker(Duration.ofDays(3).toNanos());
+        try (RedisStore a = store(FailurePolicy.FAIL_CLOSED).ticker(early).build();
+             RedisStore b = store(FailurePolicy.FAIL_CLOSED).ticker(late).build()) {
+            int admitted = 0;
+            for (int i = 0; i < 20; i++) {
+                Decision d = (i % 2 == 0 ? a : b).decide("shared", 1, HOURLY);
+                assertThat(d.degraded()).isFalse();
+                admitted += d.allowed() ? 1 : 0;
+            }
+            assertThat(admitted).isEqualTo(10);
+            Decision fromA = a.decide("shared", 0, HOURLY);
+            Decision fromB = b.decide("shared", 0, HOURLY);
+            assertThat(fromA.remaining()).isZero();
+            assertThat(fromB.remaining()).isZero();
+        }
+    }
+
+    @Test
+    void aSlowRedisIsCutOffByTheTimeout() {
+        Recorder events = new Recorder();
+        try (RedisStore store = store(FailurePolicy.FAIL_OPEN).timeout(Duration.ofMillis(200)).listener(events).build()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (store.decide("warm-up", 1, HOURLY).degraded() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
+            assertThat(store.degraded()).as("a healthy Redis answers within the timeout").isFalse();
+            events.errors.clear();
+            admin.clientPause(3_000); // synchronous: once OK, Redis holds every client's commands
+            Decision d = store.decide("slow", 1, HOURLY);
+            assertThat(d.degraded()).isTrue();
+            assertThat(d.allowed()).isTrue();
+            assertThat(events.errors).anySatisfy(e -> assertThat(e).isInstanceOf(TimeoutException.class));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailurePolicy.class)
+    void anOutageFollowsThePolicyOpensTheBreakerAndRecoversWithoutRestart(FailurePolicy policy) {
+        MutableClock breakerClock = new MutableClock();
+        Recorder events = new Recorder();
+        CircuitBreakerConfig breaker = CircuitBreakerConfig.custom()
+                .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofMinutes(1)).permittedNumberOfCallsInHalfOpenState(1)
+                .clock(breakerClock).build();
+        try (RedisStore store = store(policy).timeout(Duration.ofSeconds(2)).circuitBreaker(breaker)
+                .localFallbackShare(0.5).listener(events).build();
+             RateLimiter limiter = RateLimiter.builder(store).listener(events).build()) {
+            Decision before = limiter.decide("victim", 1, HOURLY);
+            assertThat(before.degraded()).isFalse();
+            assertThat(before.remaining()).isEqualTo(9);
+
+            redis.stop();
+            for (int i = 0; i < 4; i++) {
+                expectPolicy(policy, limiter.decide("victim", 1, HOURLY), i);
+            }
+            assertThat(store.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(limiter.degraded()).isTrue();
+            assertThat(events.modes).containsExactly(true);
+            int errors = events.errors.size();
+            assertThat(errors).isBetween(3, 4);
+            for (int i = 4; i < 7; i++) {
+                expectPolicy(policy, limiter.decide("victim", 1, HOURLY), i);
+            }
+            assertThat(events.errors).as("an open breaker does not call Redis").hasSize(errors);
+
+            redis.restart();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Decision after = null;
+            while (System.nanoTime() < deadline) {
+                breakerClock.advance(Duration.ofMinutes(2));
+                after = limiter.decide("victim", 1, HOURLY);
+                if (!after.degraded()) {
+                    break;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+            assertThat(after).isNotNull();
+            assertThat(after.degraded()).as("recovered within the deadline").isFalse();
+            assertThat(after.remaining()).as("a restarted Redis is empty").isEqualTo(9);
+            assertThat(store.degraded()).isFalse();
+            assertThat(store.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(events.modes).containsExactly(true, false);
+            assertThat(events.decisions.get()).isGreaterThanOrEqualTo(9);
+        }
+    }
+
+    private static void expectPolicy(FailurePolicy policy, Decision d, int degradedIndex) {
+        assertThat(d.degraded()).isTrue();
+        switch (policy) {
+            case FAIL_OPEN -> assertThat(d.allowed()).isTrue();
+            case FAIL_CLOSED -> {
+                assertThat(d.allowed()).isFalse();
+                assertThat(d.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+            }
+            case LOCAL_FALLBACK -> {
+                assertThat(d.quota()).as("half of the limit locally").isEqualTo(5);
+                assertThat(d.allowed()).as("local decision %d", degradedIndex).isEqualTo(degradedIndex < 5);
+            }
+        }
+    }
+
+    private RedisStore.Builder store(FailurePolicy policy) {
+        return RedisStore.builder(redis.uri()).timeout(Duration.ofSeconds(5)).failurePolicy(policy);
+    }
+
+    private Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new java.util.HashMap<>();
+        for (String line : admin.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String command = line.substring(8, line.indexOf(':'));
+                String stats = line.substring(line.indexOf(':') + 1);
+                for (String kv : stats.split(",")) {
+                    if (kv.startsWith("calls=")) {
+                        calls.put(command, Long.parseLong(kv.substring(6)));
+                    }
+                }
+            }
+        }
+        calls.remove("config");
+        calls.remove("info");
+        return calls;
+    }
+
+    /** Records listener events. */
+    private static final class Recorder implements DecisionListener {
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final List<Boolean> modes = new CopyOnWriteArrayList<>();
+        final AtomicLong decisions = new AtomicLong();
+
+        @Override
+        public void onDecision(String store, Decision decision, long storeNanos) {
+            decisions.incrementAndGet();
+        }
+
+        @Override
+        public void onStoreError(String store, Throwable error) {
+            errors.add(error);
+        }
+
+        @Override
+        public void onModeChange(String store, boolean degraded, String reason) {
+            modes.add(degraded);
+        }
+    }
+
+    /** A clock for the circuit breaker that tests move forward instead of sleeping. */
+    private static final class MutableClock extends Clock {
+        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+    }
+}
