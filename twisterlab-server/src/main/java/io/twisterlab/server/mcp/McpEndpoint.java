@@ -1,9 +1,13 @@
 package io.twisterlab.server.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -105,6 +109,8 @@ public final class McpEndpoint implements AutoCloseable {
     };
 
     private final ObjectMapper json;
+    /** Strict parsing of incoming messages: trailing content and duplicate keys are parse errors. */
+    private final ObjectReader strictReader;
     private final StatelessTransport transport;
     private final McpStatelessSyncServer server;
     private final ToolCatalog catalog;
@@ -114,6 +120,11 @@ public final class McpEndpoint implements AutoCloseable {
 
     private McpEndpoint(Builder builder) {
         this.json = new ObjectMapper();
+        this.strictReader = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build()
+                .reader();
         this.transport = new StatelessTransport();
         this.catalog = new ToolCatalog(builder.directory, builder.accessPolicy,
                 new ToolResults(builder.directory, json));
@@ -185,7 +196,7 @@ public final class McpEndpoint implements AutoCloseable {
         }
         JsonNode message;
         try {
-            message = json.readTree(body);
+            message = strictReader.readTree(body);
         } catch (IOException e) {
             return rpcError(400, null, ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON");
         }

@@ -164,6 +164,8 @@ class McpHttpIT {
         assertRpcError(response, 400, -32700);
         assertThat(JSON.readTree(response.body()).path("id").isNull()).isTrue();
         assertRpcError(post(""), 400, -32700);
+        assertRpcError(post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing"), 400, -32700);
+        assertRpcError(post("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}"), 400, -32700);
     }
 
     @Test
