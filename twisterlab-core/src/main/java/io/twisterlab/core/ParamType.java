@@ -6,7 +6,7 @@ package io.twisterlab.core;
  * <p>Validated arguments arrive normalised to one Java type per parameter type:
  * {@code STRING} → {@link String}, {@code INTEGER} → {@link Long}, {@code NUMBER} → {@link Double},
  * {@code BOOLEAN} → {@link Boolean}, {@code ARRAY} → {@link java.util.List}, {@code OBJECT} →
- * {@link java.util.Map} with string keys.
+ * {@link java.util.Map} with string keys, {@code ANY} → whichever of those the caller sent.
  *
  * <pre>{@code
  * Param.builder("limit", ParamType.INTEGER).defaultValue(100).minimum(1).build();
@@ -18,7 +18,9 @@ public enum ParamType {
     NUMBER("number"),
     BOOLEAN("boolean"),
     ARRAY("array"),
-    OBJECT("object");
+    OBJECT("object"),
+    /** Any JSON value; its schema has no {@code type} keyword. */
+    ANY("any");
 
     private final String jsonType;
 
@@ -26,7 +28,10 @@ public enum ParamType {
         this.jsonType = jsonType;
     }
 
-    /** The JSON Schema {@code type} keyword value, e.g. {@code "integer"}. */
+    /**
+     * The JSON Schema {@code type} keyword value, e.g. {@code "integer"}; {@code "any"} for {@link #ANY}, whose
+     * schema carries no {@code type}.
+     */
     public String jsonType() {
         return jsonType;
     }

@@ -75,6 +75,11 @@ public abstract class AbstractAgentContractTest {
             assertThat(properties.keySet()).containsAll(required);
             for (Map.Entry<String, Object> property : properties.entrySet()) {
                 Map<String, Object> propertySchema = (Map<String, Object>) property.getValue();
+                if (capability.param(property.getKey()).orElseThrow().type() == ParamType.ANY) {
+                    assertThat(propertySchema).as("%s.%s accepts any JSON value", capability.name(),
+                            property.getKey()).doesNotContainKey("type");
+                    continue;
+                }
                 assertThat(JSON_TYPES).as("type of %s.%s", capability.name(), property.getKey())
                         .contains((String) propertySchema.get("type"));
             }
@@ -120,7 +125,7 @@ public abstract class AbstractAgentContractTest {
     @Test
     void wronglyTypedArgumentsAreRejected() {
         for (Capability capability : agent.capabilities()) {
-            for (Param param : capability.params()) {
+            for (Param param : capability.params().stream().filter(p -> p.type() != ParamType.ANY).toList()) {
                 Map<String, Object> arguments = new HashMap<>(validDefaults(capability));
                 arguments.put(param.name(), wrongValueFor(param.type()));
                 assertThatThrownBy(() -> agent.execute(AgentCall.of(capability.name(), arguments)))
@@ -154,7 +159,7 @@ public abstract class AbstractAgentContractTest {
             return param.allowedValues().get(0);
         }
         return switch (param.type()) {
-            case STRING -> "x";
+            case STRING, ANY -> "x";
             case INTEGER -> param.minimum().map(Double::longValue).orElse(1L);
             case NUMBER -> param.minimum().orElse(1.0);
             case BOOLEAN -> true;
@@ -167,6 +172,7 @@ public abstract class AbstractAgentContractTest {
         return switch (type) {
             case STRING, INTEGER, NUMBER, ARRAY, OBJECT -> true;
             case BOOLEAN -> "true";
+            case ANY -> throw new IllegalArgumentException("every JSON value is valid for ANY");
         };
     }
 }

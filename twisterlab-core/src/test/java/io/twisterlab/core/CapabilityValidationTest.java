@@ -132,6 +132,19 @@ class CapabilityValidationTest {
     }
 
     @Test
+    void anyAcceptsEveryJsonValueAndHasNoSchemaType() {
+        Capability set = Capability.action("set")
+                .param(Param.builder("value", ParamType.ANY).required().build()).handler(inv -> null);
+        for (Object value : List.of("s", 1, 2.5, true, List.of(1, "a"), Map.of("k", List.of()))) {
+            assertThat(set.validate(Map.of("value", value)).find("value")).contains(value);
+        }
+        assertThatThrownBy(() -> set.validate(Map.of("value", Double.POSITIVE_INFINITY)))
+                .isInstanceOfSatisfying(InvalidArgumentsException.class, e -> assertThat(e.violations())
+                        .extracting(Violation::message).containsExactly("must be a JSON value, got the number Infinity"));
+        assertThat(set.inputSchema().get("properties")).isEqualTo(Map.of("value", Map.of()));
+    }
+
+    @Test
     void reportsEveryViolationAtOnce() {
         Map<String, Object> arguments = new HashMap<>();
         arguments.put("limit", "ten");

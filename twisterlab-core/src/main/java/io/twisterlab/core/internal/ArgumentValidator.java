@@ -116,6 +116,7 @@ public final class ArgumentValidator {
             case ARRAY -> value instanceof List<?> list ? Collections.unmodifiableList(new ArrayList<Object>(list))
                     : null;
             case OBJECT -> stringKeyed(value);
+            case ANY -> jsonLike(value) ? value : null;
         };
     }
 
@@ -141,6 +142,11 @@ public final class ArgumentValidator {
         return null;
     }
 
+    private static boolean jsonLike(Object value) {
+        return value instanceof String || value instanceof Boolean || value instanceof List<?>
+                || value instanceof Map<?, ?> || value instanceof Number n && !isNonFinite(n);
+    }
+
     private static boolean isNonFinite(Number n) {
         return (n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue());
     }
@@ -160,8 +166,11 @@ public final class ArgumentValidator {
     }
 
     private static String article(ParamType type) {
-        return (type == ParamType.INTEGER || type == ParamType.ARRAY || type == ParamType.OBJECT ? "an " : "a ")
-                + type.jsonType();
+        return switch (type) {
+            case ANY -> "a JSON value";
+            case INTEGER, ARRAY, OBJECT -> "an " + type.jsonType();
+            default -> "a " + type.jsonType();
+        };
     }
 
     static String describe(@Nullable Object value) {

@@ -33,7 +33,9 @@ public final class JsonSchemas {
 
     private static Map<String, Object> propertySchema(Param param) {
         Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("type", param.type().jsonType());
+        if (param.type() != ParamType.ANY) {
+            schema.put("type", param.type().jsonType());
+        }
         if (!param.description().isEmpty()) {
             schema.put("description", param.description());
         }

@@ -1,0 +1,50 @@
+package io.twisterlab.agents.cache;
+
+import io.twisterlab.agents.internal.ProviderConfig;
+import io.twisterlab.core.CoreAgent;
+import io.twisterlab.core.spi.AgentProvider;
+import io.twisterlab.core.spi.ProviderContext;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Builds the {@code cache} agent: {@code cache.backend} ({@code memory}, the default, or {@code redis}),
+ * {@code cache.namespace} (default {@code twisterlab:cache:}), {@code cache.max_entries} (memory backend,
+ * default 10000), {@code redis.url} (redis backend, default {@code redis://localhost:6379}) and
+ * {@code redis.timeout_ms} (default 2000). {@code agents.cache.enabled=false} disables it.
+ *
+ * <pre>{@code
+ * ProviderContext.builder().config("cache.backend", "redis").config("redis.url", "redis://cache:6379/1").build();
+ * }</pre>
+ */
+public final class CacheAgentProvider implements AgentProvider {
+    @Override
+    public Collection<? extends CoreAgent> createAgents(ProviderContext context) {
+        if (!ProviderConfig.enabled(context, CacheAgent.NAME)) {
+            return List.of();
+        }
+        String backendName = ProviderConfig.oneOf(context, "cache.backend", "memory", "memory", "redis");
+        CacheBackend backend;
+        if (backendName.equals("redis")) {
+            String url = ProviderConfig.string(context, "redis.url", "redis://localhost:6379");
+            Duration timeout = ProviderConfig.positiveMillis(context, "redis.timeout_ms", Duration.ofSeconds(2));
+            try {
+                backend = CacheBackend.redis(url, timeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("setting 'redis.url' is not a valid Redis URL", e);
+            }
+        } else {
+            backend = CacheBackend.inMemory(ProviderConfig.intInRange(context, "cache.max_entries", 10_000, 1,
+                    100_000_000));
+        }
+        CacheAgent.Builder builder = CacheAgent.builder().backend(backend);
+        String namespace = context.config("cache.namespace").orElse(CacheAgent.DEFAULT_NAMESPACE);
+        try {
+            builder.namespace(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting 'cache.namespace' is invalid: " + e.getMessage(), e);
+        }
+        return List.of(builder.build());
+    }
+}
