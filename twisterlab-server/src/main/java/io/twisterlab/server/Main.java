@@ -1,0 +1,210 @@
+package io.twisterlab.server;
+
+import io.twisterlab.core.AgentRegistrationException;
+import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.internal.ConfigLoader;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
+ * {@code --help}, {@code --version}, and {@code keygen [--name NAME] [--role ROLE]}.
+ *
+ * <p>Exit status: 2 for invalid usage or configuration (one message naming the setting, no stack trace), 1 if the
+ * server cannot start; on SIGTERM/SIGINT the server shuts down gracefully and the JVM exits as usual for the signal
+ * (143/130).
+ *
+ * <pre>{@code
+ * java -jar twisterlab-server/target/twisterlab-server.jar --port 9000
+ * java -jar twisterlab-server/target/twisterlab-server.jar keygen --name ci --role operator
+ * }</pre>
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.getenv(), System.out, System.err, true);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs the CLI. With {@code block} false a started server is stopped right away (tests).
+     *
+     * @return the exit status
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean block) {
+        List<String> list = List.of(args);
+        if (!list.isEmpty() && list.get(0).equals("keygen")) {
+            return keygen(list.subList(1, list.size()), out, err);
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--help", "-h" -> {
+                    out.print(help());
+                    return 0;
+                }
+                case "--version", "-V" -> {
+                    out.println("twisterlab-server " + TwisterLabServer.version());
+                    return 0;
+                }
+                case "--port", "--host", "--config", "--log-format" -> {
+                    if (value == null) {
+                        if (i + 1 >= list.size()) {
+                            err.println("twisterlab: " + arg + " needs a value (see --help)");
+                            return 2;
+                        }
+                        value = list.get(++i);
+                    }
+                    flags.put(switch (arg) {
+                        case "--port" -> "server.port";
+                        case "--host" -> "server.host";
+                        case "--config" -> "config.file";
+                        default -> "log.format";
+                    }, value);
+                }
+                default -> {
+                    err.println("twisterlab: unknown argument '" + arg + "' (see --help)");
+                    return 2;
+                }
+            }
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.load(null, env, flags);
+        } catch (ConfigException e) {
+            err.println("twisterlab: " + e.getMessage());
+            return 2;
+        }
+        // before the first logger is created: choose the Logback appender (text or json)
+        System.setProperty("twisterlab.log.format", config.logFormat().name().toLowerCase(Locale.ROOT));
+
+        TwisterLabServer server;
+        try {
+            server = TwisterLabServer.start(config);
+        } catch (AgentRegistrationException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                // an agent provider refused its configuration: a configuration error like any other
+                err.println("twisterlab: invalid configuration: " + redact(invalid.getMessage()));
+                return 2;
+            }
+            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
+            return 1;
+        }
+        server.generatedAdminKey().ifPresent(key -> out.print(banner(key, server)));
+        out.flush();
+        if (!block) {
+            server.stop();
+            return 0;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "twisterlab-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Start-up errors may quote URLs: never print their credentials. */
+    static String redact(@Nullable String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*", "$1=***")
+                .replaceAll("//[^/@\\s]+@", "//***@");
+    }
+
+    private static String banner(String key, TwisterLabServer server) {
+        String nl = System.lineSeparator();
+        return nl + "================================================================================" + nl
+                + " No API key is configured, so this admin key was generated for this run only" + nl
+                + " (kept in memory, shown once, gone at restart):" + nl + nl
+                + "     " + key + nl + nl
+                + " Try:  curl -H 'Authorization: Bearer " + key + "' " + server.baseUri() + "/api/v1/agents" + nl
+                + " Keep a key across restarts:  java -jar twisterlab-server.jar keygen" + nl
+                + "================================================================================" + nl;
+    }
+
+    private static int keygen(List<String> args, PrintStream out, PrintStream err) {
+        String name = "admin";
+        String role = "admin";
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if ((arg.equals("--name") || arg.equals("--role")) && i + 1 < args.size()) {
+                if (arg.equals("--name")) {
+                    name = args.get(++i);
+                } else {
+                    role = args.get(++i).toLowerCase(Locale.ROOT);
+                }
+            } else {
+                err.println("twisterlab keygen: unknown argument '" + arg + "' (usage: keygen [--name NAME] "
+                        + "[--role viewer|operator|admin])");
+                return 2;
+            }
+        }
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            err.println("twisterlab keygen: --name must match [A-Za-z0-9._-]{1,64}");
+            return 2;
+        }
+        if (!List.of("viewer", "operator", "admin").contains(role)) {
+            err.println("twisterlab keygen: --role must be viewer, operator or admin");
+            return 2;
+        }
+        String key = Authenticator.randomKey();
+        out.println("API key (shown once; give it to the client, do not store it in configuration):");
+        out.println();
+        out.println("    " + key);
+        out.println();
+        out.println("Register its hash (append to a comma-separated list, or to auth.api_keys in YAML):");
+        out.println();
+        out.println("    TWISTERLAB_API_KEYS=" + name + ":" + role + ":" + Authenticator.sha256Hex(key));
+        return 0;
+    }
+
+    static String help() {
+        StringBuilder b = new StringBuilder();
+        b.append("""
+                Usage: java -jar twisterlab-server.jar [options]
+                       java -jar twisterlab-server.jar keygen [--name NAME] [--role viewer|operator|admin]
+
+                Options:
+                  --port N          TCP port (TWISTERLAB_PORT, default 8000; 0 = random)
+                  --host H          bind address (TWISTERLAB_HOST, default 127.0.0.1)
+                  --config FILE     YAML configuration file (TWISTERLAB_CONFIG)
+                  --log-format F    text | json (TWISTERLAB_LOG_FORMAT)
+                  --help            this help
+                  --version         print the version
+
+                Precedence: defaults < YAML file < environment < options. Settings:
+                """);
+        for (ConfigLoader.Setting s : ConfigLoader.SETTINGS) {
+            b.append(String.format(Locale.ROOT, "  %-38s %-28s %s%n", s.env() == null ? "" : s.env(), s.key(),
+                    s.description() + (s.defaultValue().isEmpty() ? "" : " [" + s.defaultValue() + "]")));
+        }
+        b.append("  TWISTERLAB_AGENTS_<NAME>_ENABLED       agents.<name>.enabled        enable/disable an agent\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,237 @@
+package io.twisterlab.server;
+
+import io.twisterlab.server.internal.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's validated configuration. Sources, lowest precedence first: built-in defaults, the YAML file
+ * ({@code --config} or {@code TWISTERLAB_CONFIG}), environment variables {@code TWISTERLAB_*}, command-line flags.
+ * Every setting has a YAML key (e.g. {@code ratelimit.default}); the README lists them all with their environment
+ * variables.
+ *
+ * <pre>{@code
+ * // tests: settings by YAML key, no environment, no file
+ * ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0", "ratelimit.default", "5/1m"));
+ *
+ * // the CLI: file < environment < flags (flags keyed by YAML key too)
+ * ServerConfig config = ServerConfig.load(null, System.getenv(), Map.of("server.port", "9000"));
+ * }</pre>
+ *
+ * @param host             bind address ({@code server.host}, default {@code 127.0.0.1})
+ * @param port             TCP port, 0 for a random one ({@code server.port}, default 8000)
+ * @param bodyLimitBytes   maximum request body ({@code server.body_limit}, default 1 MiB)
+ * @param shutdownTimeout  how long in-flight requests may drain on stop ({@code server.shutdown_timeout_ms})
+ * @param executionTimeout default timeout of capabilities that declare none ({@code server.execution_timeout_ms})
+ * @param corsOrigins      allowed CORS origins; empty disables CORS ({@code server.cors_origins})
+ * @param auth             authentication settings
+ * @param rateLimit        rate-limit settings
+ * @param accessOverrides  per-agent / per-capability role overrides ({@code access.overrides}, YAML only)
+ * @param agentConfig      flat settings passed to agent providers ({@code database.*}, {@code cache.*},
+ *                         {@code redis.url}, {@code llm.*}, {@code agents.<name>.enabled})
+ * @param logFormat        {@code text} or {@code json} ({@code log.format})
+ * @param configFile       the YAML file that was read, if any
+ */
+public record ServerConfig(String host, int port, long bodyLimitBytes, Duration shutdownTimeout,
+                           Duration executionTimeout, List<String> corsOrigins, Auth auth, RateLimit rateLimit,
+                           List<AccessOverride> accessOverrides, Map<String, String> agentConfig, LogFormat logFormat,
+                           @Nullable Path configFile) {
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        corsOrigins = List.copyOf(corsOrigins);
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        accessOverrides = List.copyOf(accessOverrides);
+        agentConfig = Map.copyOf(agentConfig);
+        Objects.requireNonNull(logFormat, "logFormat");
+    }
+
+    /** Built-in defaults: 127.0.0.1:8000, auth enabled with no keys (a key is generated at start), 100/1m. */
+    public static ServerConfig defaults() {
+        return fromSettings(Map.of());
+    }
+
+    /**
+     * Defaults overridden by settings keyed by YAML key ({@code server.port}, {@code auth.api_keys}, ...).
+     * {@code config.file} names a YAML file to read first.
+     *
+     * @throws ConfigException naming the first invalid setting
+     */
+    public static ServerConfig fromSettings(Map<String, String> settings) {
+        return ConfigLoader.load(null, Map.of(), settings);
+    }
+
+    /**
+     * Loads defaults &lt; YAML file &lt; environment &lt; flags.
+     *
+     * @param file  the YAML file, or null to use {@code TWISTERLAB_CONFIG} from {@code env} (or none)
+     * @param env   the environment (only {@code TWISTERLAB_*} variables are read)
+     * @param flags settings from the command line, keyed by YAML key
+     * @throws ConfigException naming the first invalid setting
+     */
+    public static ServerConfig load(@Nullable Path file, Map<String, String> env, Map<String, String> flags) {
+        return ConfigLoader.load(file, env, flags);
+    }
+
+    /**
+     * The {@code auth.api_keys} / {@code TWISTERLAB_API_KEYS} entry for a key: {@code name:role:sha256hex}. Only
+     * the hash is configured; the key itself goes to the client.
+     *
+     * <pre>{@code
+     * String key = "my-test-key";
+     * ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0",
+     *         "auth.api_keys", ServerConfig.apiKeyEntry("ci", Role.OPERATOR, key)));
+     * }</pre>
+     */
+    public static String apiKeyEntry(String name, Role role, String key) {
+        return name + ":" + role.id() + ":" + io.twisterlab.server.internal.Authenticator.sha256Hex(key);
+    }
+
+    /** Whether the bind address is a loopback address (required for {@code TWISTERLAB_AUTH=disabled}). */
+    public boolean loopbackOnly() {
+        return ConfigLoader.isLoopback(host);
+    }
+
+    /** Redacts secrets: database password, JWT secret. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", bodyLimitBytes=" + bodyLimitBytes
+                + ", auth=" + auth + ", rateLimit=" + rateLimit + ", accessOverrides=" + accessOverrides
+                + ", agentConfig=" + ConfigLoader.redact(agentConfig) + ", logFormat=" + logFormat
+                + ", configFile=" + configFile + "]";
+    }
+
+    /** Log output format. */
+    public enum LogFormat { TEXT, JSON }
+
+    /** The role hierarchy of the bundled server: viewer &lt; operator &lt; admin. */
+    public enum Role {
+        /** Runs QUERY capabilities. */
+        VIEWER,
+        /** Runs QUERY and ACTION capabilities. */
+        OPERATOR,
+        /** Everything, including administrative endpoints and capabilities overridden to admin only. */
+        ADMIN;
+
+        /** Lower-case name as used in configuration and {@code ExecutionContext} roles. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Authentication settings.
+     *
+     * @param enabled      false only with {@code TWISTERLAB_AUTH=disabled} on a loopback address
+     * @param apiKeys      configured API keys (hashes only)
+     * @param users        users that may log in at {@code /api/v1/auth/token} (bcrypt hashes only)
+     * @param jwtSecret    HMAC secret for tokens (at least 32 bytes), or null for a random per-process secret
+     * @param jwtTtl       token lifetime
+     * @param loginLimit   brute-force limit per client IP on the login endpoint, e.g. {@code 5/1m}
+     */
+    public record Auth(boolean enabled, List<ApiKey> apiKeys, List<User> users, @Nullable String jwtSecret,
+                       Duration jwtTtl, String loginLimit) {
+        public Auth {
+            apiKeys = List.copyOf(apiKeys);
+            users = List.copyOf(users);
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[enabled=" + enabled + ", apiKeys=" + apiKeys + ", users=" + users
+                    + ", jwtSecret=" + (jwtSecret == null ? "random" : "***") + ", jwtTtl=" + jwtTtl
+                    + ", loginLimit=" + loginLimit + "]";
+        }
+    }
+
+    /**
+     * An API key entry: {@code name:role:sha256hex}. Only the SHA-256 of the key is configured.
+     *
+     * @param name      principal name (appears in logs and metrics, never the key)
+     * @param role      its role
+     * @param sha256Hex lower-case hex SHA-256 of the key
+     */
+    public record ApiKey(String name, Role role, String sha256Hex) {
+        @Override
+        public String toString() {
+            return name + ":" + role.id();
+        }
+    }
+
+    /**
+     * A login user: {@code name:role:bcrypt-hash}.
+     *
+     * @param name       user name
+     * @param role       its role
+     * @param bcryptHash bcrypt hash of the password ({@code $2a$}/{@code $2b$}/{@code $2y$})
+     */
+    public record User(String name, Role role, String bcryptHash) {
+        @Override
+        public String toString() {
+            return name + ":" + role.id();
+        }
+    }
+
+    /**
+     * Rate-limit settings.
+     *
+     * @param enabled        false disables rate limiting entirely ({@code ratelimit.enabled})
+     * @param store          {@code memory}, {@code redis} or {@code resilience4j}
+     * @param defaultLimits  limits for every limited request, e.g. {@code 10/1s,1000/1h}
+     * @param failurePolicy  {@code fail-open}, {@code fail-closed} or {@code local-fallback}
+     * @param fallbackShare  share of each limit used by the local fallback store (0 &lt; share &le; 1)
+     * @param trustedProxies CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+     * @param forwardedHeader which header the trusted proxies write: {@code x-forwarded-for} or {@code forwarded}
+     * @param shadow         decide and count but never deny
+     * @param legacyHeaders  also send {@code X-RateLimit-Limit/Remaining/Reset}
+     * @param redisTimeout   bound on every Redis call of the redis store
+     * @param rules          per-route / per-role limits on top of the default
+     */
+    public record RateLimit(boolean enabled, String store, String defaultLimits, String failurePolicy,
+                            double fallbackShare, List<String> trustedProxies, String forwardedHeader,
+                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, List<RateLimitRule> rules) {
+        public RateLimit {
+            trustedProxies = List.copyOf(trustedProxies);
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /**
+     * A rate-limit rule from YAML ({@code ratelimit.rules}): requests whose path starts with {@code pathPrefix}
+     * (and, when set, whose principal has {@code role}) are limited by {@code limits} instead of the default. The
+     * first matching rule wins.
+     *
+     * @param id         name used in the {@code policy} metrics label and headers
+     * @param pathPrefix e.g. {@code /api/v1/agents/}
+     * @param methods    HTTP methods it applies to; empty for all
+     * @param role       role it applies to, or null for everyone
+     * @param limits     e.g. {@code 5/1s,100/1h}
+     * @param shadow     count but never deny
+     */
+    public record RateLimitRule(String id, String pathPrefix, Set<String> methods, @Nullable Role role,
+                                String limits, boolean shadow) {
+        public RateLimitRule {
+            methods = Set.copyOf(methods);
+        }
+    }
+
+    /**
+     * A role override from YAML ({@code access.overrides}): who may run a capability, replacing the default by
+     * kind (viewer: QUERY; operator: QUERY and ACTION; admin: everything). Admin is always allowed.
+     *
+     * @param agent      canonical agent name
+     * @param capability capability name, or {@code *} for every capability of the agent
+     * @param roles      roles allowed
+     */
+    public record AccessOverride(String agent, String capability, Set<Role> roles) {
+        public AccessOverride {
+            roles = Set.copyOf(roles);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.twisterlab.server;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.twisterlab.core.AgentRegistry;
+import io.twisterlab.core.CoreAgent;
+import io.twisterlab.core.spi.ProviderContext;
+import io.twisterlab.server.internal.Audit;
+import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.internal.HttpApp;
+import io.twisterlab.server.internal.Metrics;
+import io.twisterlab.server.internal.RateLimiting;
+import io.twisterlab.server.internal.RequestLimiter;
+import io.twisterlab.server.internal.RolePolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TwisterLab HTTP server, startable in-process: build it from a {@link ServerConfig}, {@link #start()} it,
+ * read its {@link #port()}, {@link #stop()} it. {@link Main} is the command-line front end.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.fromSettings(Map.of(
+ *         "server.port", "0",                                   // random free port
+ *         "auth.api_keys", "ci:operator:" + sha256Hex(key)));    // or none: an admin key is generated
+ * try (TwisterLabServer server = TwisterLabServer.builder(config)
+ *         .agent(new EchoAgent())     // extra agents (tests); discovered agents are added unless disabled
+ *         .build()
+ *         .start()) {
+ *     HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.baseUri().resolve("/health")).build(),
+ *             HttpResponse.BodyHandlers.ofString());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #stop()} stops accepting connections, lets in-flight requests finish for up to
+ * {@code server.shutdown_timeout_ms}, then stops the agents and closes the rate-limit store.
+ */
+public final class TwisterLabServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TwisterLabServer.class);
+
+    private final ServerConfig config;
+    private final AgentRegistry registry;
+    private final Authenticator auth;
+    private final Metrics metrics;
+    private final RequestLimiter limiter;
+    private final Javalin app;
+    private final Object lock = new Object();
+    private boolean started;
+    private boolean stopped;
+    private volatile int port = -1;
+
+    private TwisterLabServer(Builder b) {
+        this.config = b.config;
+        if (!config.auth().enabled() && !config.loopbackOnly()) {
+            throw new IllegalArgumentException("auth may only be disabled on a loopback address, not "
+                    + config.host());
+        }
+        String version = version();
+        this.metrics = new Metrics(version);
+        Audit audit = new Audit();
+        AgentRegistry.Builder rb = AgentRegistry.builder()
+                .accessPolicy(new RolePolicy(config.accessOverrides()))
+                .listener(metrics)
+                .listener(audit)
+                .defaultTimeout(config.executionTimeout());
+        b.agents.forEach(rb::register);
+        if (b.discover) {
+            rb.discover(ProviderContext.builder().config(config.agentConfig()).build());
+        }
+        this.registry = rb.build();
+        this.auth = new Authenticator(config.auth(), b.clock);
+        this.limiter = RateLimiting.create(config, metrics);
+        HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, audit, version, b.clock);
+        List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
+        for (ServerExtension extension : b.extensions) {
+            customizers.add(cfg -> extension.configure(cfg, registry));
+        }
+        this.app = http.create(customizers);
+    }
+
+    /** A builder for a server with this configuration. */
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** Builds and starts a server with discovered agents. */
+    public static TwisterLabServer start(ServerConfig config) {
+        return builder(config).build().start();
+    }
+
+    /**
+     * Starts the agents, then the HTTP listener.
+     *
+     * @throws IllegalStateException if already started, or if the port cannot be bound
+     */
+    public TwisterLabServer start() {
+        synchronized (lock) {
+            if (started) {
+                throw new IllegalStateException("server already started");
+            }
+            started = true;
+        }
+        registry.start();
+        try {
+            app.start();
+            port = app.port();
+        } catch (RuntimeException e) {
+            registry.close();
+            limiter.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("TwisterLab {} listening on {} with {} agents, auth {}, rate limiting {}", version(), baseUri(),
+                registry.agents().size(), auth.enabled() ? "enabled" : "DISABLED (loopback only)",
+                limiter.enabled() ? limiter.describe().get("store") : "disabled");
+        return this;
+    }
+
+    /** The bound port (the real one when configured with port 0); -1 before {@link #start()}. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://host:port} of the listener. */
+    public URI baseUri() {
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The agents this server exposes. */
+    public AgentRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The admin API key generated at start-up because no key or user was configured (memory only); empty when
+     * keys are configured or auth is disabled.
+     */
+    public Optional<String> generatedAdminKey() {
+        return auth.generatedKey();
+    }
+
+    /** The server's metrics registry (its own, not the global default). */
+    public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
+        return metrics.registry();
+    }
+
+    /**
+     * Gracefully stops: no new connections, in-flight requests drain (bounded by
+     * {@code server.shutdown_timeout_ms}), then agents stop and pools close. Idempotent.
+     */
+    public void stop() {
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        LOG.info("stopping: draining in-flight requests");
+        try {
+            app.stop();
+        } finally {
+            try {
+                registry.close();
+            } finally {
+                limiter.close();
+            }
+        }
+        LOG.info("stopped");
+    }
+
+    /**
+     * The authenticated caller of a request that passed the {@code /api} or {@code /mcp} gate, as an
+     * {@link io.twisterlab.core.ExecutionContext} to execute capabilities with (principal, implied roles, request
+     * id); empty on public routes.
+     */
+    public static Optional<io.twisterlab.core.ExecutionContext> principalOf(io.javalin.http.Context ctx) {
+        return HttpApp.executionContext(ctx);
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The server version from the build, e.g. {@code 0.1.0-SNAPSHOT}. */
+    public static String version() {
+        try (InputStream in = TwisterLabServer.class.getResourceAsStream("/io/twisterlab/server/version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /** Builder for {@link TwisterLabServer}. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private final List<CoreAgent> agents = new ArrayList<>();
+        private final List<ServerExtension> extensions = new ArrayList<>();
+        private boolean discover = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Adds an agent besides the discovered ones (tests, embedding). */
+        public Builder agent(CoreAgent agent) {
+            agents.add(Objects.requireNonNull(agent, "agent"));
+            return this;
+        }
+
+        /** Whether to discover agents with {@link java.util.ServiceLoader} (default true). */
+        public Builder discoverAgents(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /** The clock for tokens and uptime (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Adds routes at configuration time, e.g. the MCP endpoint; see {@link ServerExtension}. */
+        public Builder extension(ServerExtension extension) {
+            this.extensions.add(Objects.requireNonNull(extension, "extension"));
+            return this;
+        }
+
+        public TwisterLabServer build() {
+            return new TwisterLabServer(this);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.twisterlab.server.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The server's one JSON mapper: bounded nesting depth and string/number lengths so hostile input cannot exhaust
+ * the stack or memory, duplicate keys rejected, trailing garbage rejected.
+ */
+public final class Json {
+    /** Maximum nesting depth of request bodies. */
+    public static final int MAX_DEPTH = 64;
+
+    private final ObjectMapper mapper;
+
+    public Json(long maxStringLength) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, Math.max(1024, maxStringLength)))
+                        .maxNumberLength(256)
+                        .maxNameLength(1024)
+                        .build())
+                .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(512).build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        mapper = new ObjectMapper(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Serialises a JSON-like value (maps, lists, strings, numbers, booleans, null). */
+    public byte[] write(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise response: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a request body that must be a JSON object.
+     *
+     * @throws BadJsonException with a safe message for invalid JSON, a value that is not an object, or input
+     *                          beyond the nesting/length limits
+     */
+    public Map<String, Object> readObject(byte[] body) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new BadJsonException("request body exceeds JSON limits (nesting depth " + MAX_DEPTH
+                    + ", string and number lengths)");
+        } catch (JsonProcessingException e) {
+            throw new BadJsonException("request body is not valid JSON: " + safeMessage(e));
+        } catch (IOException e) {
+            throw new BadJsonException("request body could not be read");
+        }
+        if (node == null || node.isMissingNode()) {
+            return new LinkedHashMap<>();
+        }
+        if (!node.isObject()) {
+            throw new BadJsonException("request body must be a JSON object, got " + node.getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = mapper.convertValue(node, LinkedHashMap.class);
+        return map;
+    }
+
+    private static String safeMessage(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) {
+            return "syntax error";
+        }
+        m = m.replaceAll("[\\r\\n]+", " ");
+        int loc = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        String where = loc > 0 ? " (line " + loc + ", column " + e.getLocation().getColumnNr() + ")" : "";
+        return (m.length() > 200 ? m.substring(0, 200) + "..." : m) + where;
+    }
+
+    /** A request body that is not an acceptable JSON object; maps to 400. */
+    public static final class BadJsonException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public BadJsonException(String message) {
+            super(message);
+        }
+    }
+}

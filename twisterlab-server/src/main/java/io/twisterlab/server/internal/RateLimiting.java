@@ -1,0 +1,53 @@
+package io.twisterlab.server.internal;
+
+import io.twisterlab.ratelimit.DecisionListener;
+import io.twisterlab.ratelimit.FailurePolicy;
+import io.twisterlab.ratelimit.RateLimitStore;
+import io.twisterlab.ratelimit.RateLimiter;
+import io.twisterlab.ratelimit.redis.RedisStore;
+import io.twisterlab.ratelimit.resilience4j.Resilience4jStore;
+import io.twisterlab.server.ServerConfig;
+
+/** Creates the server's {@link RequestLimiter} from configuration. */
+public final class RateLimiting {
+    private RateLimiting() {
+    }
+
+    /**
+     * @throws IllegalStateException if the configured Redis store cannot connect (message without credentials)
+     */
+    public static RequestLimiter create(ServerConfig config, Metrics metrics) {
+        ServerConfig.RateLimit rl = config.rateLimit();
+        DecisionListener listener = GcraRequestLimiter.listener(metrics);
+        if (rl.enabled()) {
+            metrics.enableRateLimitMetrics();
+        }
+        RateLimitStore store;
+        String kind = rl.enabled() ? rl.store() : "memory";
+        switch (kind) {
+            case "redis" -> {
+                String url = config.agentConfig().get("redis.url");
+                try {
+                    store = RedisStore.builder(url)
+                            .timeout(rl.redisTimeout())
+                            .failurePolicy(FailurePolicy.parse(rl.failurePolicy()))
+                            .localFallbackShare(rl.fallbackShare())
+                            .listener(listener)
+                            .build();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE) cannot "
+                            + "connect to " + redact(url) + " (TWISTERLAB_REDIS_URL)", e);
+                }
+            }
+            case "resilience4j" -> store = Resilience4jStore.builder().build();
+            default -> store = RateLimitStore.inMemory();
+        }
+        RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
+        return new GcraRequestLimiter(config, limiter, metrics);
+    }
+
+    /** {@code redis://user:secret@host} → {@code redis://***@host}. */
+    static String redact(String url) {
+        return url.replaceAll("//[^@/]*@", "//***@");
+    }
+}

@@ -1,0 +1,95 @@
+package io.twisterlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twisterlab.server.internal.Authenticator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEverySetting() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(out()).contains("--port", "--config", "keygen", "TWISTERLAB_RATELIMIT_DEFAULT",
+                "TWISTERLAB_TRUSTED_PROXIES", "TWISTERLAB_API_KEYS", "TWISTERLAB_LOG_FORMAT");
+    }
+
+    @Test
+    void version() {
+        assertThat(run(Map.of(), "--version")).isZero();
+        assertThat(out()).startsWith("twisterlab-server " + TwisterLabServer.version());
+    }
+
+    @Test
+    void invalidConfigurationExitsWith2AndOneClearMessage() {
+        assertThat(run(Map.of("TWISTERLAB_RATELIMIT_DEFAULT", "lots"))).isEqualTo(2);
+        assertThat(err()).startsWith("twisterlab: invalid setting ratelimit.default (TWISTERLAB_RATELIMIT_DEFAULT)")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void invalidFlagsExitWith2() {
+        assertThat(run(Map.of(), "--port", "x")).isEqualTo(2);
+        assertThat(err()).contains("server.port");
+        assertThat(run(Map.of(), "--bogus")).isEqualTo(2);
+        assertThat(run(Map.of(), "--port")).isEqualTo(2);
+    }
+
+    @Test
+    void startsOnFlagsAndPrintsGeneratedKeyOnce() {
+        assertThat(run(Map.of(), "--port=0", "--host", "127.0.0.1")).isZero();
+        Matcher m = Pattern.compile("tlk_[A-Za-z0-9_-]{43}").matcher(out());
+        assertThat(m.find()).isTrue();
+        String key = m.group();
+        assertThat(out().split(Pattern.quote(key), -1)).hasSize(3); // the key line and the curl example
+    }
+
+    @Test
+    void keygenPrintsKeyAndConfigurationLineWithItsHash() {
+        assertThat(run(Map.of(), "keygen", "--name", "ci", "--role", "operator")).isZero();
+        Matcher key = Pattern.compile("(tlk_[A-Za-z0-9_-]{43})").matcher(out());
+        assertThat(key.find()).isTrue();
+        Matcher line = Pattern.compile("TWISTERLAB_API_KEYS=ci:operator:([0-9a-f]{64})").matcher(out());
+        assertThat(line.find()).isTrue();
+        assertThat(line.group(1)).isEqualTo(Authenticator.sha256Hex(key.group(1)));
+        // and the line is accepted by the configuration
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_API_KEYS", line.group().split("=")[1]), Map.of())
+                .auth().apiKeys()).hasSize(1);
+        assertThat(run(Map.of(), "keygen", "--role", "root")).isEqualTo(2);
+    }
+
+    @Test
+    void agentProviderConfigurationErrorsExitWith2() {
+        assertThat(run(Map.of("TWISTERLAB_LLM_URL", "not a url"), "--port", "0")).isEqualTo(2);
+        assertThat(err()).startsWith("twisterlab: invalid configuration: setting 'llm.url'");
+    }
+
+    @Test
+    void startUpErrorsNeverPrintCredentials() {
+        assertThat(Main.redact("cannot connect to jdbc:postgresql://db/app?user=a&password=hunter2&ssl=true"))
+                .doesNotContain("hunter2").contains("password=***&ssl=true");
+        assertThat(Main.redact("redis://user:hunter2@redis:6379")).isEqualTo("redis://***@redis:6379");
+    }
+}

@@ -1,0 +1,62 @@
+package io.twisterlab.server;
+
+import static io.twisterlab.server.Fixture.OPERATOR;
+import static io.twisterlab.server.Fixture.VIEWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MetricsIT {
+    private static final Pattern SAMPLE = Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? -?[0-9.eE+-]+|"
+                    + "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*})? (NaN|\\+Inf|-Inf)");
+
+    @Test
+    void exposesTheDocumentedNamesAfterTraffic() {
+        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+            f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"}");
+            f.execute(OPERATOR, "echo", "fail", "{}");
+            f.execute(VIEWER, "echo", "echo", "{}");
+            f.get("/nope");
+            f.get("/api/v1/agents/echo", "X-API-Key", VIEWER);
+
+            HttpResponse<String> text = f.get("/metrics");
+            assertThat(text.statusCode()).isEqualTo(200);
+            assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            String body = text.body();
+            assertThat(body).contains(
+                    "twisterlab_http_request_duration_seconds_bucket{method=\"POST\","
+                            + "route=\"/api/v1/agents/{agent}/capabilities/{capability}\",status=\"200\"",
+                    "twisterlab_http_request_duration_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}",
+                    "route=\"/api/v1/agents/{agent}\",status=\"200\"",
+                    "twisterlab_agent_executions_total{agent=\"echo\",capability=\"echo\",outcome=\"success\"} 1",
+                    "twisterlab_agent_executions_total{agent=\"echo\",capability=\"fail\",outcome=\"failure\"} 1",
+                    "twisterlab_agent_executions_total{agent=\"echo\",capability=\"echo\",outcome=\"invalid_arguments\"} 1",
+                    "twisterlab_agent_execution_duration_seconds_count{agent=\"echo\",capability=\"echo\"}",
+                    "twisterlab_build_info{version=\"" + TwisterLabServer.version() + "\"} 1",
+                    "jvm_memory_used_bytes");
+            // every non-comment line parses as a sample
+            List<String> bad = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .filter(l -> !SAMPLE.matcher(l).matches()).toList();
+            assertThat(bad).isEmpty();
+
+            HttpResponse<String> om = f.get("/metrics", "Accept",
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8");
+            assertThat(om.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/openmetrics-text");
+            assertThat(om.body()).contains("twisterlab_agent_executions_total").endsWith("# EOF\n");
+        }
+    }
+
+    @Test
+    void serversHaveSeparateRegistries() {
+        try (Fixture a = new Fixture(); Fixture b = new Fixture()) {
+            a.get("/health");
+            assertThat(a.server.metricsRegistry()).isNotSameAs(b.server.metricsRegistry());
+            assertThat(b.get("/metrics").body()).doesNotContain("route=\"/health\"");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.twisterlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The real command line in a child JVM: exit status 2 for bad configuration, graceful stop on SIGTERM. */
+class ProcessIT {
+    private static Process launch(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TWISTERLAB_"));
+        pb.environment().put("TWISTERLAB_TEST_LOG_LEVEL", "INFO");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    @Test
+    void invalidConfigurationExitsWithStatus2AndOneLine() throws Exception {
+        Process p = launch(Map.of("TWISTERLAB_TRUSTED_PROXIES", "everyone"));
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(output.strip()).isEqualTo("twisterlab: invalid setting ratelimit.trusted_proxies "
+                + "(TWISTERLAB_TRUSTED_PROXIES): 'everyone' is not a CIDR like 10.0.0.0/8 or ::1/128");
+    }
+
+    @Test
+    void sigtermStopsGracefully() throws Exception {
+        Process p = launch(Map.of("TWISTERLAB_AGENTS_MAESTRO_ENABLED", "false"), "--port", "0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern listening = Pattern.compile("listening on (http://\\S+) with (\\d+) agents");
+        URI base = null;
+        String line;
+        while (base == null && (line = out.readLine()) != null) {
+            Matcher m = listening.matcher(line);
+            if (m.find()) {
+                base = URI.create(m.group(1));
+                assertThat(m.group(2)).isEqualTo("3");
+            }
+        }
+        assertThat(base).as("the server announced its address").isNotNull();
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+
+        p.toHandle().destroy(); // SIGTERM, without closing our end of the pipes
+        StringBuilder rest = new StringBuilder();
+        while ((line = out.readLine()) != null) {
+            rest.append(line).append('\n');
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(rest.toString()).contains("stopping: draining in-flight requests").contains("stopped");
+    }
+}

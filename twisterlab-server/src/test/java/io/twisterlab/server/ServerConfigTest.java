@@ -1,0 +1,186 @@
+package io.twisterlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.twisterlab.server.ServerConfig.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    static final String HASH = "a".repeat(64);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        ServerConfig c = ServerConfig.defaults();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8000);
+        assertThat(c.bodyLimitBytes()).isEqualTo(1 << 20);
+        assertThat(c.auth().enabled()).isTrue();
+        assertThat(c.auth().apiKeys()).isEmpty();
+        assertThat(c.rateLimit().store()).isEqualTo("memory");
+        assertThat(c.rateLimit().defaultLimits()).isEqualTo("100/1m");
+        assertThat(c.rateLimit().trustedProxies()).isEmpty();
+        assertThat(c.corsOrigins()).isEmpty();
+        assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
+        assertThat(c.agentConfig()).containsEntry("cache.backend", "memory").doesNotContainKey("database.url");
+    }
+
+    @Test
+    void precedenceIsDefaultsThenYamlThenEnvThenFlags() throws Exception {
+        Path yaml = dir.resolve("c.yaml");
+        Files.writeString(yaml, """
+                server:
+                  port: 7000
+                  host: 127.0.0.2
+                ratelimit:
+                  default: 1/1s
+                  store: memory
+                database:
+                  url: jdbc:h2:mem:yaml
+                agents:
+                  maestro:
+                    enabled: false
+                """);
+        ServerConfig fileOnly = ServerConfig.load(yaml, Map.of(), Map.of());
+        assertThat(fileOnly.port()).isEqualTo(7000);
+        assertThat(fileOnly.host()).isEqualTo("127.0.0.2");
+        assertThat(fileOnly.agentConfig()).containsEntry("database.url", "jdbc:h2:mem:yaml")
+                .containsEntry("agents.maestro.enabled", "false");
+
+        Map<String, String> env = Map.of("TWISTERLAB_CONFIG", yaml.toString(), "TWISTERLAB_PORT", "7001",
+                "TWISTERLAB_RATELIMIT_DEFAULT", "10/1s,1000/1h", "TWISTERLAB_DATABASE_URL", "jdbc:h2:mem:env",
+                "TWISTERLAB_AGENTS_CACHE_ENABLED", "false", "UNRELATED", "x");
+        ServerConfig withEnv = ServerConfig.load(null, env, Map.of());
+        assertThat(withEnv.port()).isEqualTo(7001);
+        assertThat(withEnv.host()).isEqualTo("127.0.0.2");
+        assertThat(withEnv.rateLimit().defaultLimits()).isEqualTo("10/1s,1000/1h");
+        assertThat(withEnv.agentConfig()).containsEntry("database.url", "jdbc:h2:mem:env")
+                .containsEntry("agents.cache.enabled", "false");
+        assertThat(withEnv.configFile()).isEqualTo(yaml);
+
+        ServerConfig withFlags = ServerConfig.load(null, env, Map.of("server.port", "7002"));
+        assertThat(withFlags.port()).isEqualTo(7002);
+    }
+
+    @Test
+    void apiKeysUsersRulesAndOverridesParse() throws Exception {
+        Path yaml = dir.resolve("c.yaml");
+        Files.writeString(yaml, """
+                auth:
+                  api_keys:
+                    - ci:operator:%s
+                ratelimit:
+                  trusted_proxies: [10.0.0.0/8, "::1/128"]
+                  rules:
+                    - id: exec
+                      path: /api/v1/agents/
+                      methods: [post]
+                      role: viewer
+                      limits: 5/1m
+                access:
+                  overrides:
+                    - agent: database
+                      capability: execute_query
+                      roles: [admin]
+                """.formatted(HASH));
+        ServerConfig c = ServerConfig.load(yaml, Map.of(), Map.of());
+        assertThat(c.auth().apiKeys()).singleElement().satisfies(k -> {
+            assertThat(k.name()).isEqualTo("ci");
+            assertThat(k.role()).isEqualTo(Role.OPERATOR);
+        });
+        assertThat(c.rateLimit().trustedProxies()).containsExactly("10.0.0.0/8", "::1/128");
+        assertThat(c.rateLimit().rules()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("exec");
+            assertThat(r.methods()).containsExactly("POST");
+            assertThat(r.role()).isEqualTo(Role.VIEWER);
+            assertThat(r.limits()).isEqualTo("5/1m");
+        });
+        assertThat(c.accessOverrides()).singleElement().satisfies(o -> {
+            assertThat(o.agent()).isEqualTo("database");
+            assertThat(o.roles()).containsExactly(Role.ADMIN);
+        });
+    }
+
+    @Test
+    void invalidSettingsNameTheSettingAndItsVariable() {
+        assertInvalid(Map.of("TWISTERLAB_PORT", "eighty"), "server.port", "TWISTERLAB_PORT", "eighty");
+        assertInvalid(Map.of("TWISTERLAB_PORT", "70000"), "server.port", "between 0 and 65535");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_DEFAULT", "100 per minute"), "ratelimit.default",
+                "TWISTERLAB_RATELIMIT_DEFAULT", "100 per minute");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_DEFAULT", "0/1s"), "ratelimit.default");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_STORE", "postgres"), "ratelimit.store", "memory, redis");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_STORE", "redis"), "redis.url", "required");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_FAILURE_POLICY", "panic"), "ratelimit.failure_policy");
+        assertInvalid(Map.of("TWISTERLAB_TRUSTED_PROXIES", "10.0.0.0/33"), "ratelimit.trusted_proxies", "10.0.0.0/33");
+        assertInvalid(Map.of("TWISTERLAB_TRUSTED_PROXIES", "proxy.example.com"), "ratelimit.trusted_proxies");
+        assertInvalid(Map.of("TWISTERLAB_API_KEYS", "ci:operator:secret"), "auth.api_keys", "sha256hex");
+        assertInvalid(Map.of("TWISTERLAB_API_KEYS", "ci:root:" + HASH), "auth.api_keys", "unknown role 'root'");
+        assertInvalid(Map.of("TWISTERLAB_API_KEYS", "ci:admin:" + HASH + ",ci:viewer:" + HASH), "auth.api_keys",
+                "duplicate");
+        assertInvalid(Map.of("TWISTERLAB_LOG_FORMAT", "xml"), "log.format", "text, json");
+        assertInvalid(Map.of("TWISTERLAB_AUTH", "off"), "auth.mode", "enabled or disabled");
+        assertInvalid(Map.of("TWISTERLAB_JWT_SECRET", "short"), "auth.jwt_secret", "32");
+        assertInvalid(Map.of("TWISTERLAB_AGENTS_CACHE_ENABLED", "maybe"), "agents.cache.enabled");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("TWISTERLAB_CONFIG",
+                dir.resolve("missing.yaml").toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TWISTERLAB_CONFIG")
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void authCannotBeDisabledOffLoopback() {
+        assertInvalid(Map.of("TWISTERLAB_AUTH", "disabled", "TWISTERLAB_HOST", "0.0.0.0"), "auth.mode",
+                "loopback", "0.0.0.0");
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_AUTH", "disabled"), Map.of()).auth().enabled())
+                .isFalse();
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_AUTH", "disabled", "TWISTERLAB_HOST", "::1"),
+                Map.of()).auth().enabled()).isFalse();
+    }
+
+    @Test
+    void unknownOrMistypedYamlKeysAreRefused() throws Exception {
+        Path yaml = dir.resolve("typo.yaml");
+        Files.writeString(yaml, "server:\n  prot: 9000\n");
+        assertThatThrownBy(() -> ServerConfig.load(yaml, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'server.prot'");
+        Files.writeString(yaml, "server: [1, 2\n");
+        assertThatThrownBy(() -> ServerConfig.load(yaml, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        Files.writeString(yaml, "ratelimit:\n  rules:\n    - path: /api\n      limit: 5/1s\n");
+        assertThatThrownBy(() -> ServerConfig.load(yaml, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown field 'limit'");
+    }
+
+    @Test
+    void toStringRedactsSecrets() {
+        ServerConfig c = ServerConfig.load(null, Map.of("TWISTERLAB_DATABASE_PASSWORD", "hunter2-secret",
+                "TWISTERLAB_JWT_SECRET", "x".repeat(40), "TWISTERLAB_API_KEYS", "ci:admin:" + HASH), Map.of());
+        assertThat(c.toString()).doesNotContain("hunter2-secret", "x".repeat(40), HASH).contains("ci:admin");
+    }
+
+    private static void assertInvalid(Map<String, String> env, String setting, String... fragments) {
+        assertThatThrownBy(() -> ServerConfig.load(null, env, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.setting()).isEqualTo(setting);
+                    assertThat(e.getMessage()).contains(setting);
+                    for (String fragment : fragments) {
+                        assertThat(e.getMessage()).contains(fragment);
+                    }
+                });
+    }
+
+    @Test
+    void apiKeyEntryIsAcceptedByTheConfiguration() {
+        String entry = ServerConfig.apiKeyEntry("ci", Role.OPERATOR, "secret-key");
+        assertThat(entry).startsWith("ci:operator:").doesNotContain("secret-key");
+        assertThat(ServerConfig.fromSettings(Map.of("auth.api_keys", entry)).auth().apiKeys())
+                .singleElement().satisfies(k -> assertThat(k.role()).isEqualTo(Role.OPERATOR));
+    }
+}
