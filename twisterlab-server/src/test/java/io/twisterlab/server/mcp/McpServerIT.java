@@ -48,13 +48,17 @@ class McpServerIT {
     }
 
     static TwisterLabServer start(Map<String, String> settings) {
+        return TwisterLabServer.builder(config(settings)).discoverAgents(false)
+                .agent(new McpTestAgents.EchoAgent())
+                .build().start();
+    }
+
+    static ServerConfig config(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
         all.put("server.port", "0");
         all.put("auth.api_keys", ServerConfig.apiKeyEntry("vera", Role.VIEWER, VIEWER) + ","
                 + ServerConfig.apiKeyEntry("otto", Role.OPERATOR, OPERATOR));
-        return TwisterLabServer.builder(ServerConfig.fromSettings(all)).discoverAgents(false)
-                .agent(new McpTestAgents.EchoAgent())
-                .build().start();
+        return ServerConfig.fromSettings(all);
     }
 
     private static McpSyncClient client(TwisterLabServer target, String key) {
@@ -188,5 +192,31 @@ class McpServerIT {
         tools.forEach(t -> names.add(t.path("name").asText()));
         assertThat(names).containsExactlyInAnyOrder("echo.echo", "echo.numbers", "echo.reset", "echo.fail",
                 "echo.explode");
+    }
+
+    @Test
+    void builtInAgentsAreToolsAndNestedJsonArgumentsPassThrough() {
+        try (TwisterLabServer full = TwisterLabServer.builder(config(Map.of("ratelimit.default", "100000/1s",
+                        "database.url", "jdbc:h2:mem:mcp-it;DB_CLOSE_DELAY=-1"))).build().start();
+             McpSyncClient viewer = client(full, VIEWER);
+             McpSyncClient operator = client(full, OPERATOR)) {
+            assertThat(viewer.listTools().tools()).extracting(Tool::name)
+                    .contains("monitoring.get_jvm_metrics", "cache.cache_get", "database.execute_query")
+                    .doesNotContain("cache.cache_set", "cache.cache_delete");
+
+            CallToolResult jvm = viewer.callTool(CallToolRequest.builder("monitoring.get_jvm_metrics")
+                    .arguments(Map.of()).build());
+            assertThat(jvm.isError()).as(text(jvm)).isFalse();
+            assertThat((Map<?, ?>) jvm.structuredContent()).isNotEmpty();
+
+            Map<String, Object> value = Map.of("nested", List.of(1, Map.of("deep", true)));
+            CallToolResult set = operator.callTool(CallToolRequest.builder("cache.cache_set")
+                    .arguments(Map.of("key", "mcp:1", "value", value)).build());
+            assertThat(set.isError()).as(text(set)).isFalse();
+            CallToolResult get = viewer.callTool(CallToolRequest.builder("cache.cache_get")
+                    .arguments(Map.of("key", "mcp:1")).build());
+            assertThat(get.isError()).as(text(get)).isFalse();
+            assertThat(text(get)).contains("\"deep\":true");
+        }
     }
 }
