@@ -105,7 +105,7 @@ public interface RedisStore extends RateLimitStore {
         String name = "redis";
         String prefix = DEFAULT_PREFIX;
         Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
-        Duration connectTimeout = Duration.ofSeconds(1);
+        Duration connectTimeout = Duration.ofSeconds(5);
         FailurePolicy policy = FailurePolicy.LOCAL_FALLBACK;
         double localShare = 1.0;
         int localMaxKeys = 100_000;
@@ -168,7 +168,7 @@ public interface RedisStore extends RateLimitStore {
          * later TCP connection attempt. A slower first connection is not lost: the store starts degraded and
          * uses it once it is established. Ignored for an injected connection.
          *
-         * @param connectTimeout positive (default 1 s)
+         * @param connectTimeout positive (default 5 s: a cold JVM needs more than a second for its first connection)
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
