@@ -131,7 +131,8 @@ public final class TwisterLabServer implements AutoCloseable {
         }
         LOG.info("TwisterLab {} listening on {} with {} agents, auth {}, rate limiting {}", version(), baseUri(),
                 registry.agents().size(), auth.enabled() ? "enabled" : "DISABLED (loopback only)",
-                limiter.enabled() ? limiter.describe().get("store") : "disabled");
+                !limiter.enabled() ? "disabled" : limiter.describe().get("store")
+                        + (limiter.degraded() ? " (degraded: its failure policy decides until it recovers)" : ""));
         return this;
     }
 
