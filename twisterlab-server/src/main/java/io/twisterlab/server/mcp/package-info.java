@@ -6,10 +6,12 @@
  * headers and body ({@link io.twisterlab.server.mcp.McpHttpResponse}). Authentication, rate limiting and HTTP
  * metrics stay in the hosting server's request path, in front of {@code handle}.
  *
+ * {@link io.twisterlab.server.mcp.McpJavalin} mounts it on a Javalin 7 app (the bundled server does this in
+ * {@code TwisterLabServer}, behind its auth and rate-limit gate):
+ *
  * <pre>{@code
  * McpEndpoint mcp = McpEndpoint.builder(registry).accessPolicy(policy).serverInfo("twisterlab", "1.0.0").build();
- * app.post("/mcp", ctx -> McpJavalin.write(ctx, mcp.handle(McpHttpRequest.of(
- *         ctx.method().name(), ctx.headerMap(), ctx.bodyAsBytes(), callerOf(ctx)))));
+ * Javalin.create(cfg -> McpJavalin.register(cfg, mcp, TwisterLabServer::principalOf));
  * }</pre>
  *
  * <p>Null policy: nothing in this package accepts or returns {@code null} unless annotated
