@@ -55,6 +55,11 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void everyContendedCellBenchmarkRuns() throws RunnerException {
+        assertThat(new Runner(smoke(ContendedCellBenchmark.class.getName())).run()).hasSize(3);
+    }
+
+    @Test
     void peersAllowInTheOpenRegimeAndDenyInTheExhaustedOne() {
         assertThat(Peers.bucket4j(Peers.Regime.OPEN).tryConsumeAndReturnRemaining(1).isConsumed()).isTrue();
         assertThat(Peers.resilience4j(Peers.Regime.OPEN).acquirePermission()).isTrue();
