@@ -70,11 +70,11 @@ public final class RedisHarness {
     /** Harness settings. */
     public record Options(@Nullable String uri, double warmupSeconds, double measureSeconds, int[] callers, int keys,
                           long referenceCalibration, @Nullable Path out, List<String> peers,
-                          int rounds) {
+                          int rounds, int ourConnections) {
 
         /** @return settings for a run of a few seconds that only checks everything works */
         public static Options smoke() {
-            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null, ALL_PEERS, 1);
+            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null, ALL_PEERS, 1, 1);
         }
 
         static Options parse(String[] args) {
@@ -87,6 +87,7 @@ public final class RedisHarness {
             Path out = null;
             List<String> peers = ALL_PEERS;
             int rounds = 1;
+            int ourConnections = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -106,11 +107,12 @@ public final class RedisHarness {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--peers" -> peers = List.of(args[++i].split(","));
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--our-connections" -> ourConnections = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --peers, --rounds, --smoke)");
+                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --peers, --rounds, --our-connections, --smoke)");
                 }
             }
-            return new Options(uri, warmup, seconds, callers, keys, calibration, out, peers, rounds);
+            return new Options(uri, warmup, seconds, callers, keys, calibration, out, peers, rounds, ourConnections);
         }
     }
 
@@ -264,8 +266,18 @@ public final class RedisHarness {
                     .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(Peers.OPEN_RATE, Duration.ofSeconds(1)))
                     .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(10 * Peers.OPEN_RATE, Duration.ofSeconds(10)))
                     .build();
-            Decider oursOne = oursDecider(store, one);
-            Decider oursTwo = oursDecider(store, two);
+            // Experiment (--our-connections n): our store spread over n connections (n event-loop threads), each
+            // caller thread always using the same one. Default 1: one connection, like Bucket4j here.
+            RedisStore[] stores = new RedisStore[options.ourConnections()];
+            List<StatefulRedisConnection<String, String>> extra = new ArrayList<>();
+            stores[0] = store;
+            for (int i = 1; i < stores.length; i++) {
+                StatefulRedisConnection<String, String> c = client.connect();
+                extra.add(c);
+                stores[i] = RedisStore.builder(c).timeout(Duration.ofSeconds(10)).failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+            }
+            Decider oursOne = stores.length == 1 ? oursDecider(store, one) : spread(stores, one);
+            Decider oursTwo = stores.length == 1 ? oursDecider(store, two) : spread(stores, two);
             Decider b4jOneDecider = bucket4jDecider(proxies, b4jOne);
             Decider b4jTwoDecider = bucket4jDecider(proxies, b4jTwo);
             List<String> peers = options.peers();
@@ -301,12 +313,23 @@ public final class RedisHarness {
             if (refRows) {
                 results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
             }
-            store.close();
+            for (RedisStore s : stores) {
+                s.close();
+            }
+            extra.forEach(StatefulRedisConnection::close);
         } finally {
             client.shutdown();
             adminClient.shutdown();
         }
         return results;
+    }
+
+    private static Decider spread(RedisStore[] stores, List<Limit> limits) {
+        Decider[] deciders = new Decider[stores.length];
+        for (int i = 0; i < stores.length; i++) {
+            deciders[i] = oursDecider(stores[i], limits);
+        }
+        return subject -> deciders[(int) (Thread.currentThread().getId() % deciders.length)].decide(subject);
     }
 
     private static Decider oursDecider(RedisStore store, List<Limit> limits) {
