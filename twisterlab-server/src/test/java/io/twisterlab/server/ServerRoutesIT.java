@@ -169,6 +169,10 @@ class ServerRoutesIT {
         assertProblem(r, 400, "invalid_json");
         assertProblem(f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"} trailing"), 400, "invalid_json");
         assertProblem(f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\",\"text\":\"b\"}"), 400, "invalid_json");
+        HttpResponse<String> unclosed = f.execute(VIEWER, "echo", "echo", "[1");
+        assertProblem(unclosed, 400, "invalid_json");
+        assertThat(unclosed.body()).contains("expected close marker for Array (line 1, column 3)")
+                .doesNotContain("Source", "StreamReadFeature", "REDACTED");
     }
 
     @Test

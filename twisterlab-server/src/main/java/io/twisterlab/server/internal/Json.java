@@ -91,6 +91,12 @@ public final class Json {
             return "syntax error";
         }
         m = m.replaceAll("[\\r\\n]+", " ");
+        // Jackson names the input source and its own feature flags in "(start marker at [Source: ...])": noise.
+        int sourceDescription = m.indexOf(" (start marker at");
+        if (sourceDescription >= 0) {
+            m = m.substring(0, sourceDescription);
+        }
+        m = m.replaceAll("\\s*\\[Source:[^\\]]*\\]", "");
         int loc = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
         String where = loc > 0 ? " (line " + loc + ", column " + e.getLocation().getColumnNr() + ")" : "";
         return (m.length() > 200 ? m.substring(0, 200) + "..." : m) + where;
