@@ -319,4 +319,33 @@ class HostileInputIT extends E2eBase {
                 .header("Authorization", "Bearer " + valid).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"k\",\"value\":1}")).build()), 403, null);
     }
+
+    /** The MCP endpoint answers hostile JSON-RPC with JSON-RPC errors (its protocol), HTTP 4xx, never a 5xx. */
+    @Test
+    void mcpEndpointRejectsHostileJsonRpc() {
+        Map<String, String> headers = new HashMap<>(auth());
+        headers.put("Accept", "application/json, text/event-stream");
+        Map<String, Integer> cases = Map.of(
+                "{\"jsonrpc\":", -32700,
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]", -32600,
+                "{\"jsonrpc\":\"2.0\",\"id\":1}", -32600,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"arguments\":"
+                        + "[".repeat(100_000) + "]".repeat(100_000) + "}}", -32700);
+        for (Map.Entry<String, Integer> c : cases.entrySet()) {
+            HttpResponse<String> r = Http.postJson(server.uri("/mcp"), headers, c.getKey());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(Http.json(r).path("error").path("code").asInt()).as(r.body()).isEqualTo(c.getValue());
+        }
+        HttpResponse<String> unknownTool = Http.postJson(server.uri("/mcp"), headers,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"../../etc\","
+                        + "\"arguments\":{}}}");
+        assertThat(unknownTool.statusCode()).isLessThan(500);
+        assertThat(Http.json(unknownTool).path("error").path("code").asInt()).isEqualTo(-32602);
+        HttpRequest wrongType = HttpRequest.newBuilder(server.uri("/mcp")).header("Content-Type", "text/plain")
+                .header("Authorization", "Bearer " + operator.key()).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        problem(Http.send(wrongType), 415, null);
+        problem(Http.postJson(server.uri("/mcp"), Map.of("Authorization", "Bearer tlk_forged"), "{}"), 401,
+                "unauthorized");
+    }
 }

@@ -75,6 +75,24 @@ final class Http {
         return response.headers().firstValue("Content-Type").orElse("");
     }
 
+    /** The sum of every sample of {@code name} whose labels contain each of {@code labels} (e.g. outcome="allowed"). */
+    static double metricSum(String exposition, String name, String... labels) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean all = true;
+            for (String label : labels) {
+                all &= line.contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** The value of an unlabelled sample (or the first sample whose line starts with {@code name}) in /metrics. */
     static double metric(String exposition, String sample) {
         for (String line : exposition.split("\n")) {

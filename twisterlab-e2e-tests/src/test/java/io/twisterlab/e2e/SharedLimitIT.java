@@ -98,10 +98,18 @@ class SharedLimitIT extends E2eBase {
                     .as("every instance enforces the shared limit (instance %d)", i).isPositive();
         }
         assertDenialsAreProper(outcomes);
+        double allowed = 0;
+        double denied = 0;
         for (ServerProcess s : servers) {
             String metrics = Http.get(s.uri("/metrics"), Map.of()).body();
             assertThat(Http.metric(metrics, "twisterlab_ratelimit_degraded")).as("degraded on " + s).isZero();
+            assertThat(Http.metricSum(metrics, "twisterlab_ratelimit_store_errors_total")).as("store errors on " + s)
+                    .isZero();
+            allowed += Http.metricSum(metrics, "twisterlab_ratelimit_decisions_total", "outcome=\"allowed\"");
+            denied += Http.metricSum(metrics, "twisterlab_ratelimit_decisions_total", "outcome=\"denied\"");
         }
+        assertThat(allowed).as("allowed decisions counted by the instances' metrics").isEqualTo(LIMIT);
+        assertThat(denied).as("denied decisions counted by the instances' metrics").isEqualTo(REQUESTS - LIMIT);
     }
 
     private static void assertDenialsAreProper(List<Outcome> outcomes) {
@@ -111,7 +119,7 @@ class SharedLimitIT extends E2eBase {
                     .hasValueSatisfying(v -> assertThat(v).contains("q=" + LIMIT));
             if (o.status() == 429) {
                 assertThat(o.headers().firstValue("Retry-After")).as("Retry-After")
-                        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+                        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 3600L));
                 assertThat(o.contentType()).startsWith("application/problem+json");
                 assertThat(o.body()).contains("\"status\":429");
             }

@@ -12,6 +12,8 @@ import io.twisterlab.server.internal.Metrics;
 import io.twisterlab.server.internal.RateLimiting;
 import io.twisterlab.server.internal.RequestLimiter;
 import io.twisterlab.server.internal.RolePolicy;
+import io.twisterlab.server.mcp.McpEndpoint;
+import io.twisterlab.server.mcp.McpJavalin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -68,8 +70,9 @@ public final class TwisterLabServer implements AutoCloseable {
         String version = version();
         this.metrics = new Metrics(version);
         Audit audit = new Audit();
+        RolePolicy policy = new RolePolicy(config.accessOverrides());
         AgentRegistry.Builder rb = AgentRegistry.builder()
-                .accessPolicy(new RolePolicy(config.accessOverrides()))
+                .accessPolicy(policy)
                 .listener(metrics)
                 .listener(audit)
                 .defaultTimeout(config.executionTimeout());
@@ -82,6 +85,12 @@ public final class TwisterLabServer implements AutoCloseable {
         this.limiter = RateLimiting.create(config, metrics);
         HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, audit, version, b.clock);
         List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
+        // MCP: same auth, rate limiting and metrics as /api (the gate on /mcp); tools/list asks the same policy
+        McpEndpoint mcp = McpEndpoint.builder(registry).accessPolicy(policy).serverInfo("twisterlab", version)
+                .allowedOrigins(config.corsOrigins())
+                .maxRequestBytes((int) Math.min(Integer.MAX_VALUE, config.bodyLimitBytes()))
+                .build();
+        customizers.add(cfg -> McpJavalin.register(cfg, mcp, TwisterLabServer::principalOf));
         for (ServerExtension extension : b.extensions) {
             customizers.add(cfg -> extension.configure(cfg, registry));
         }
@@ -122,7 +131,8 @@ public final class TwisterLabServer implements AutoCloseable {
         }
         LOG.info("TwisterLab {} listening on {} with {} agents, auth {}, rate limiting {}", version(), baseUri(),
                 registry.agents().size(), auth.enabled() ? "enabled" : "DISABLED (loopback only)",
-                limiter.enabled() ? limiter.describe().get("store") : "disabled");
+                !limiter.enabled() ? "disabled" : limiter.describe().get("store")
+                        + (limiter.degraded() ? " (degraded: its failure policy decides until it recovers)" : ""));
         return this;
     }
 

@@ -11,15 +11,18 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** An extension's /mcp route sits behind the same auth, rate limiting and problem handling. */
+/**
+ * An extension route under /mcp/* (the built-in MCP endpoint owns /mcp) sits behind the same auth, rate limiting
+ * and problem handling.
+ */
 class ExtensionIT {
     @Test
-    void mcpRouteIsGatedAndSeesTheCaller() {
+    void routeUnderMcpIsGatedAndSeesTheCaller() {
         ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0", "ratelimit.default", "2/1m",
                 "auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER)));
         try (TwisterLabServer server = TwisterLabServer.builder(config).discoverAgents(false)
                 .agent(new TestAgents.EchoAgent())
-                .extension((javalin, registry) -> javalin.routes.post("/mcp", ctx -> {
+                .extension((javalin, registry) -> javalin.routes.post("/mcp/ext", ctx -> {
                     ExecutionContext caller = TwisterLabServer.principalOf(ctx).orElseThrow();
                     if (ctx.queryParam("fail") != null) {
                         throw new IllegalStateException("internal detail");
@@ -29,7 +32,7 @@ class ExtensionIT {
                 }))
                 .build().start();
              Fixture client = new Fixture(Map.of())) {
-            HttpRequest.Builder post = HttpRequest.newBuilder(server.baseUri().resolve("/mcp"))
+            HttpRequest.Builder post = HttpRequest.newBuilder(server.baseUri().resolve("/mcp/ext"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}"));
             ServerRoutesIT.assertProblem(client.send(post.build()), 401, "unauthorized");
 
@@ -41,12 +44,13 @@ class ExtensionIT {
             assertThat(json(ok).path("viewer").asBoolean()).isTrue();
             assertThat(json(ok).path("operator").asBoolean()).isFalse();
 
-            HttpResponse<String> failed = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/mcp?fail=1"))
+            HttpResponse<String> failed = client.send(HttpRequest.newBuilder(
+                            server.baseUri().resolve("/mcp/ext?fail=1"))
                     .header("X-API-Key", VIEWER).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
             ServerRoutesIT.assertProblem(failed, 500, "internal_error");
             assertThat(failed.body()).doesNotContain("internal detail");
 
-            HttpResponse<String> limited = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/mcp"))
+            HttpResponse<String> limited = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/mcp/ext"))
                     .header("X-API-Key", VIEWER).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(json(limited).path("code").asText()).isEqualTo("rate_limited");

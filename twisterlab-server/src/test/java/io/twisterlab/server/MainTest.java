@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.twisterlab.server.internal.Authenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -84,6 +85,27 @@ class MainTest {
     void agentProviderConfigurationErrorsExitWith2() {
         assertThat(run(Map.of("TWISTERLAB_LLM_URL", "not a url"), "--port", "0")).isEqualTo(2);
         assertThat(err()).startsWith("twisterlab: invalid configuration: setting 'llm.url'");
+    }
+
+    @Test
+    void startsWhileTheRedisRateLimitStoreIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        assertThat(run(Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_REDIS_URL",
+                "redis://127.0.0.1:" + port), "--port", "0")).isZero();
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void anInvalidRedisUrlForTheRateLimitStoreExitsWith1WithoutItsPassword() {
+        assertThat(run(Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_REDIS_URL",
+                "redis://user:hunter2@redis:99999"), "--port", "0")).isEqualTo(1);
+        assertThat(err()).startsWith("twisterlab: cannot start: rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
+                + "redis.url (TWISTERLAB_REDIS_URL) redis://***@redis:99999: invalid Redis URI")
+                .contains("Port out of range").doesNotContain("hunter2");
+        assertThat(err().lines().count()).isEqualTo(1);
     }
 
     @Test

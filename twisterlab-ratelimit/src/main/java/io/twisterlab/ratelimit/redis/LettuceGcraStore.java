@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,16 @@ final class LettuceGcraStore implements RedisStore {
 
     private final String name;
     private final String prefix;
-    private final RedisScriptingAsyncCommands<String, String> redis;
-    private final @Nullable Runnable closer;
+    /** Null until the first connection of a store built from a URI succeeds; never null for an injected one. */
+    private volatile @Nullable RedisScriptingAsyncCommands<String, String> redis;
+    /** The client of a store built from a URI (null for an injected connection). */
+    private final RedisConnections.@Nullable Client client;
+    /** The connection attempt in flight, if any: at most one at a time, shared by every caller. */
+    private final AtomicReference<@Nullable CompletableFuture<RedisScriptingAsyncCommands<String, String>>> connecting =
+            new AtomicReference<>();
+    private final Object lifecycle = new Object();
+    private @Nullable Runnable connectionCloser; // guarded by lifecycle
+    private boolean closed; // guarded by lifecycle
     private final long timeoutNanos;
     private final FailurePolicy policy;
     private final double localShare;
@@ -48,12 +57,12 @@ final class LettuceGcraStore implements RedisStore {
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final ConcurrentHashMap<Limit, Limit> scaled = new ConcurrentHashMap<>();
 
-    private LettuceGcraStore(RedisStore.Builder b, RedisScriptingAsyncCommands<String, String> redis,
-                             @Nullable Runnable closer) {
+    private LettuceGcraStore(RedisStore.Builder b, @Nullable RedisScriptingAsyncCommands<String, String> redis,
+                             RedisConnections.@Nullable Client client) {
         this.name = b.name;
         this.prefix = b.prefix;
         this.redis = redis;
-        this.closer = closer;
+        this.client = client;
         this.timeoutNanos = b.timeout.toNanos();
         this.policy = b.policy;
         this.localShare = b.localShare;
@@ -75,14 +84,90 @@ final class LettuceGcraStore implements RedisStore {
             return new LettuceGcraStore(b, b.clusterConnection.async(), null);
         }
         String uri = java.util.Objects.requireNonNull(b.uri, "uri");
-        RedisConnections.Owned owned;
+        RedisConnections.Client client;
         try {
-            owned = RedisConnections.connect(uri, b.timeout.multipliedBy(20));
+            client = RedisConnections.client(uri, b.connectTimeout, b.timeout.multipliedBy(20));
         } catch (RuntimeException e) {
-            throw new RateLimitStoreException("cannot connect the rate-limit store to Redis: " + e.getMessage(), e);
+            // no cause attached: parser messages quote the URI, and so its password
+            throw new RateLimitStoreException("invalid Redis URI for the rate-limit store: "
+                    + redact(String.valueOf(e.getMessage())));
         }
-        LOG.info("rate-limit store '{}' connected to Redis ({} policy)", b.name, b.policy.configName());
-        return new LettuceGcraStore(b, owned.commands(), owned.closer());
+        LettuceGcraStore store = new LettuceGcraStore(b, null, client);
+        store.connectAtStartUp(b.connectTimeout);
+        return store;
+    }
+
+    /** {@code redis://user:secret@host} → {@code redis://***@host}, anywhere in a message. */
+    static String redact(String message) {
+        return message.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    /**
+     * Waits up to {@code wait} for the first connection. If Redis cannot be reached the store starts degraded, as
+     * after a mid-run outage: the error and the mode change go to the listener, the circuit breaker opens, and
+     * the first probe it lets through connects again (see {@link #connect()}).
+     */
+    private void connectAtStartUp(Duration wait) {
+        Throwable failure;
+        try {
+            connect().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
+        } catch (ExecutionException e) {
+            failure = unwrap(e);
+        } catch (TimeoutException e) {
+            failure = new TimeoutException("no connection within " + wait.toMillis() + " ms");
+        }
+        LOG.debug("rate-limit store '{}' cannot connect to Redis at start-up", name, failure);
+        notifyError(failure);
+        breaker.transitionToOpenState();
+        enterDegraded("Redis unreachable at start-up: " + failure.getMessage());
+    }
+
+    /**
+     * The connection attempt in flight, or a new one. Connecting blocks (DNS, TCP, TLS, Sentinel or Cluster
+     * discovery), so it runs on its own short-lived thread; callers compose on the future with their own timeout,
+     * and an attempt that outlives a caller's timeout still installs its connection for the next one. A failed
+     * attempt is forgotten, so the next caller (a half-open probe of the circuit breaker) tries again.
+     */
+    private CompletableFuture<RedisScriptingAsyncCommands<String, String>> connect() {
+        RedisConnections.Client c = java.util.Objects.requireNonNull(client, "client");
+        while (true) {
+            CompletableFuture<RedisScriptingAsyncCommands<String, String>> pending = connecting.get();
+            if (pending != null) {
+                return pending;
+            }
+            CompletableFuture<RedisScriptingAsyncCommands<String, String>> attempt = new CompletableFuture<>();
+            if (connecting.compareAndSet(null, attempt)) {
+                Thread t = new Thread(() -> connect(c, attempt), "twisterlab-ratelimit-connect-" + name);
+                t.setDaemon(true);
+                t.start();
+                return attempt;
+            }
+        }
+    }
+
+    private void connect(RedisConnections.Client c,
+                         CompletableFuture<RedisScriptingAsyncCommands<String, String>> attempt) {
+        try {
+            RedisConnections.Owned owned = c.connect();
+            synchronized (lifecycle) {
+                if (closed) {
+                    owned.closer().run();
+                    throw new RateLimitStoreException("rate-limit store '" + name + "' is closed");
+                }
+                connectionCloser = owned.closer();
+                redis = owned.commands();
+            }
+            LOG.info("rate-limit store '{}' connected to Redis ({} policy)", name, policy.configName());
+            attempt.complete(owned.commands());
+        } catch (RuntimeException e) {
+            LOG.debug("rate-limit store '{}' cannot connect to Redis: {}", name, e.toString());
+            connecting.compareAndSet(attempt, null);
+            attempt.completeExceptionally(e);
+        }
     }
 
     @Override
@@ -155,9 +240,11 @@ final class LettuceGcraStore implements RedisStore {
             args[4 + 2 * i] = Long.toString(limit.burst());
         }
         long start = System.nanoTime();
-        CompletableFuture<List<Object>> reply = this.<List<Object>>evalsha(keys, args)
-                .exceptionallyCompose(e -> isNoScript(e) ? reload(keys, args) : CompletableFuture.failedFuture(e))
-                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        RedisScriptingAsyncCommands<String, String> commands = redis;
+        CompletableFuture<List<Object>> call = commands != null
+                ? run(commands, keys, args)
+                : connect().thenCompose(connected -> run(connected, keys, args));
+        CompletableFuture<List<Object>> reply = call.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
         return reply.handle((r, error) -> {
             long elapsed = System.nanoTime() - start;
             if (error == null) {
@@ -181,9 +268,21 @@ final class LettuceGcraStore implements RedisStore {
     @Override
     public void close() {
         local.close();
-        if (closer != null) {
-            closer.run();
-            LOG.info("rate-limit store '{}' closed its Redis connection", name);
+        if (client != null) {
+            Runnable closer;
+            synchronized (lifecycle) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                closer = connectionCloser;
+                connectionCloser = null;
+            }
+            if (closer != null) {
+                closer.run();
+            }
+            client.shutdown();
+            LOG.info("rate-limit store '{}' closed its Redis client", name);
         }
     }
 
@@ -192,13 +291,20 @@ final class LettuceGcraStore implements RedisStore {
         return "RedisStore[" + name + ", " + policy.configName() + (degraded() ? ", degraded]" : "]");
     }
 
-    private <T> CompletableFuture<T> evalsha(String[] keys, String[] args) {
-        return redis.<T>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+    /** One {@code EVALSHA}; on {@code NOSCRIPT}, one {@code EVAL} that also reloads the script. */
+    private CompletableFuture<List<Object>> run(RedisScriptingAsyncCommands<String, String> commands, String[] keys,
+                                                String[] args) {
+        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(e -> isNoScript(e) ? reload(commands, keys, args)
+                        : CompletableFuture.failedFuture(e));
     }
 
-    private CompletableFuture<List<Object>> reload(String[] keys, String[] args) {
+    private CompletableFuture<List<Object>> reload(RedisScriptingAsyncCommands<String, String> commands,
+                                                   String[] keys, String[] args) {
         LOG.info("rate-limit store '{}': script not cached in Redis, sending it again", name);
-        return redis.<List<Object>>eval(GcraScript.SOURCE, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+        return commands.<List<Object>>eval(GcraScript.SOURCE, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture();
     }
 
     private static boolean isNoScript(Throwable e) {
@@ -242,13 +348,17 @@ final class LettuceGcraStore implements RedisStore {
                 ? "timeout after " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"
                 : String.valueOf(cause.getMessage());
         LOG.debug("rate-limit store '{}' failed: {}", name, reason, cause);
+        notifyError(cause);
+        enterDegraded(reason);
+        return policyDecision(subject, cost, limits);
+    }
+
+    private void notifyError(Throwable cause) {
         try {
             listener.onStoreError(name, cause);
         } catch (RuntimeException e) {
             LOG.warn("rate-limit listener failed", e);
         }
-        enterDegraded(reason);
-        return policyDecision(subject, cost, limits);
     }
 
     private Decision policyDecision(String subject, long cost, List<Limit> limits) {

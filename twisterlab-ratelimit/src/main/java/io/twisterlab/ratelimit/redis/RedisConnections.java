@@ -3,6 +3,7 @@ package io.twisterlab.ratelimit.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -15,14 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** Turns a URI into a Lettuce client and connection owned by the store. */
+/** Turns a URI into a Lettuce client owned by the store, and connects it on demand. */
 final class RedisConnections {
 
     private RedisConnections() {
     }
 
-    /** What the store needs from a connection it created: its commands and how to release everything. */
+    /** What the store needs from a connection it created: its commands and how to close it. */
     record Owned(io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> commands, Runnable closer) {
     }
 
@@ -63,37 +65,52 @@ final class RedisConnections {
         return seeds;
     }
 
-    static Owned connect(String uri, Duration timeout) {
+    /**
+     * Parses and validates the URI and creates the client, without connecting: a Redis that is down does not stop
+     * a store from being built.
+     *
+     * @param uri            a standalone, TLS, Sentinel or Cluster URI
+     * @param connectTimeout bound on establishing the TCP connection
+     * @param commandTimeout bound on every command
+     * @return the client
+     * @throws IllegalArgumentException if the URI is invalid
+     */
+    static Client client(String uri, Duration connectTimeout, Duration commandTimeout) {
+        List<RedisURI> uris = new ArrayList<>();
+        for (String u : isCluster(uri) ? clusterSeeds(uri) : List.of(uri)) {
+            uris.add(RedisURI.create(u));
+        }
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         try {
+            SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+            TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
             if (isCluster(uri)) {
-                List<RedisURI> seeds = new ArrayList<>();
-                for (String seed : clusterSeeds(uri)) {
-                    seeds.add(RedisURI.create(seed));
-                }
-                RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+                RedisClusterClient client = RedisClusterClient.create(resources, uris);
                 client.setOptions(ClusterClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .socketOptions(socket)
                         .timeoutOptions(timeouts)
                         .build());
-                StatefulRedisClusterConnection<String, String> connection = connectOrShutdown(client);
-                return new Owned(connection.async(), () -> {
-                    connection.close();
+                return new Client(() -> {
+                    StatefulRedisClusterConnection<String, String> connection = client.connect();
+                    return new Owned(connection.async(), connection::close);
+                }, () -> {
                     client.shutdown();
                     resources.shutdown();
                 });
             }
-            RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+            RedisClient client = RedisClient.create(resources, uris.get(0));
             client.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket)
                     .timeoutOptions(timeouts)
                     .build());
-            StatefulRedisConnection<String, String> connection = connectOrShutdown(client);
-            return new Owned(connection.async(), () -> {
-                connection.close();
+            return new Client(() -> {
+                StatefulRedisConnection<String, String> connection = client.connect();
+                return new Owned(connection.async(), connection::close);
+            }, () -> {
                 client.shutdown();
                 resources.shutdown();
             });
@@ -103,21 +120,32 @@ final class RedisConnections {
         }
     }
 
-    private static StatefulRedisClusterConnection<String, String> connectOrShutdown(RedisClusterClient client) {
-        try {
-            return client.connect();
-        } catch (RuntimeException e) {
-            client.shutdown();
-            throw e;
-        }
-    }
+    /**
+     * A Lettuce client created from a URI and owned by the store: {@link #connect()} may be called again after a
+     * failure (Lettuce reconnects an established connection by itself, but never retries a first connection).
+     */
+    static final class Client {
+        private final Supplier<Owned> connector;
+        private final Runnable shutdown;
 
-    private static StatefulRedisConnection<String, String> connectOrShutdown(RedisClient client) {
-        try {
-            return client.connect();
-        } catch (RuntimeException e) {
-            client.shutdown();
-            throw e;
+        private Client(Supplier<Owned> connector, Runnable shutdown) {
+            this.connector = connector;
+            this.shutdown = shutdown;
+        }
+
+        /**
+         * Blocks until connected, at most about the connect timeout.
+         *
+         * @return the connection's commands and how to close that connection
+         * @throws RuntimeException if Redis cannot be reached
+         */
+        Owned connect() {
+            return connector.get();
+        }
+
+        /** Releases the client and its threads; connections must be closed first. */
+        void shutdown() {
+            shutdown.run();
         }
     }
 }

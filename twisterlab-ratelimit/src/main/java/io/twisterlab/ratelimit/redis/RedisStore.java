@@ -31,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  *       (default {@link FailurePolicy#LOCAL_FALLBACK} at share 1.0) and the decision is flagged
  *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and
  *       to the log.</li>
+ *   <li><b>Start-up too.</b> A store built from a URI does not need Redis to be up: {@link Builder#build()} waits
+ *       at most the {@linkplain Builder#connectTimeout(Duration) connect timeout} for a first connection and, if
+ *       there is none, returns a store that starts {@linkplain #degraded() degraded} exactly as after a mid-run
+ *       outage (error and mode change reported, circuit breaker open, the policy decides). Each probe the breaker
+ *       lets through (half-open) connects again, still bounded by the decision timeout, so the store recovers by
+ *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
  * </ul>
  *
  * <p>URIs: {@code redis://host:6379/0}, {@code rediss://} for TLS, {@code redis-sentinel://h1:26379,h2:26379/0#mymaster}
@@ -55,14 +61,15 @@ public interface RedisStore extends RateLimitStore {
 
     /**
      * @param uri a Redis URI (see the class documentation)
-     * @return a builder; the store creates and closes its own client
+     * @return a builder; the store creates and closes its own client, and connects it (again) whenever needed
      */
     static Builder builder(String uri) {
         return new Builder(Objects.requireNonNull(uri, "uri"), null, null);
     }
 
     /**
-     * @param connection a standalone, TLS or Sentinel-backed connection; not closed by the store
+     * @param connection a standalone, TLS or Sentinel-backed connection; not closed by the store (Lettuce
+     *                   reconnects it after an outage)
      * @return a builder
      */
     static Builder builder(StatefulRedisConnection<String, String> connection) {
@@ -90,7 +97,7 @@ public interface RedisStore extends RateLimitStore {
      */
     String key(String subject, String limitId);
 
-    /** Builds a {@link RedisStore}; {@link #build()} validates and connects. */
+    /** Builds a {@link RedisStore}; {@link #build()} validates, then tries to connect once (see there). */
     final class Builder {
         final @Nullable String uri;
         final @Nullable StatefulRedisConnection<String, String> connection;
@@ -98,6 +105,7 @@ public interface RedisStore extends RateLimitStore {
         String name = "redis";
         String prefix = DEFAULT_PREFIX;
         Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
+        Duration connectTimeout = Duration.ofSeconds(5);
         FailurePolicy policy = FailurePolicy.LOCAL_FALLBACK;
         double localShare = 1.0;
         int localMaxKeys = 100_000;
@@ -152,6 +160,22 @@ public interface RedisStore extends RateLimitStore {
                 throw new IllegalArgumentException("timeout must be positive, got " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Bounds how long {@link #build()} waits for the first connection of a store built from a URI, and every
+         * later TCP connection attempt. A slower first connection is not lost: the store starts degraded and
+         * uses it once it is established. Ignored for an injected connection.
+         *
+         * @param connectTimeout positive (default 5 s: a cold JVM needs more than a second for its first connection)
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout must be positive, got " + connectTimeout);
+            }
+            this.connectTimeout = connectTimeout;
             return this;
         }
 
@@ -236,8 +260,15 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * @return the connected store
-         * @throws io.twisterlab.ratelimit.RateLimitStoreException if the URI is invalid or Redis cannot be reached
+         * Builds the store. From a URI: parses it (failing fast if it is invalid), then waits at most the
+         * {@linkplain #connectTimeout(Duration) connect timeout} for a first connection. If Redis cannot be
+         * reached the store is still returned, {@linkplain RedisStore#degraded() degraded}: the failure policy
+         * decides, the listener has received the error and the mode change, the circuit breaker is open, and the
+         * store connects by itself on the first probe once the breaker lets one through.
+         *
+         * @return the store
+         * @throws io.twisterlab.ratelimit.RateLimitStoreException if the URI is invalid (the message never
+         *                                                         contains the URI's password)
          */
         public RedisStore build() {
             return LettuceGcraStore.create(this);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code redis-server} process for integration tests: the binary on {@code PATH} if there is one, otherwise
@@ -33,22 +34,34 @@ public final class RedisServerProcess implements AutoCloseable {
     private final Path binary;
     private final int port;
     private final Path log;
-    private Process process;
+    private @Nullable Process process;
 
-    private RedisServerProcess(Path binary, int port) throws IOException {
+    private RedisServerProcess(Path binary, int port, boolean launch) throws IOException {
         this.binary = binary;
         this.port = port;
         this.log = Files.createTempFile("redis-" + port + "-", ".log");
         this.log.toFile().deleteOnExit();
-        this.process = launch();
+        this.process = launch ? launch() : null;
     }
 
     /** @return a server on a free local port */
     public static RedisServerProcess start() {
         try {
-            return new RedisServerProcess(findBinary(), freePort());
+            return new RedisServerProcess(findBinary(), freePort(), true);
         } catch (IOException e) {
             throw new AssertionError("cannot start redis-server: " + e, e);
+        }
+    }
+
+    /**
+     * @return a server that is not running yet, on a port that was free when this was called: clients pointed at
+     *         {@link #uri()} are refused until {@link #restart()} starts it
+     */
+    public static RedisServerProcess reserve() {
+        try {
+            return new RedisServerProcess(findBinary(), freePort(), false);
+        } catch (IOException e) {
+            throw new AssertionError("cannot prepare redis-server: " + e, e);
         }
     }
 
@@ -64,9 +77,13 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Kills the server (like a crash: no save, connections dropped). */
     public void stop() {
-        process.destroyForcibly();
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("redis-server did not stop");
             }
         } catch (InterruptedException e) {
@@ -75,7 +92,7 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the server again on the same port, empty (no data, no cached scripts). */
+    /** Starts the server (again) on the same port, empty (no data, no cached scripts); returns once it answers. */
     public void restart() {
         try {
             process = launch();

@@ -209,7 +209,7 @@ class RedisStoreIT {
         }
     }
 
-    private static void expectPolicy(FailurePolicy policy, Decision d, int degradedIndex) {
+    static void expectPolicy(FailurePolicy policy, Decision d, int degradedIndex) {
         assertThat(d.degraded()).isTrue();
         switch (policy) {
             case FAIL_OPEN -> assertThat(d.allowed()).isTrue();
@@ -247,7 +247,7 @@ class RedisStoreIT {
     }
 
     /** Records listener events. */
-    private static final class Recorder implements DecisionListener {
+    static final class Recorder implements DecisionListener {
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
         final List<Boolean> modes = new CopyOnWriteArrayList<>();
         final AtomicLong decisions = new AtomicLong();
@@ -269,7 +269,7 @@ class RedisStoreIT {
     }
 
     /** A clock for the circuit breaker that tests move forward instead of sleeping. */
-    private static final class MutableClock extends Clock {
+    static final class MutableClock extends Clock {
         private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
 
         void advance(Duration d) {

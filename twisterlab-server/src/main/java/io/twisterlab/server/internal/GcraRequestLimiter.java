@@ -75,7 +75,7 @@ public final class GcraRequestLimiter implements RequestLimiter {
         return out;
     }
 
-    /** Forwards store errors and mode changes to metrics and the log. */
+    /** Forwards store errors and mode changes to metrics (the store logs each transition itself, once). */
     public static DecisionListener listener(Metrics metrics) {
         return new DecisionListener() {
             @Override
@@ -86,12 +86,6 @@ public final class GcraRequestLimiter implements RequestLimiter {
             @Override
             public void onModeChange(String store, boolean degraded, String reason) {
                 metrics.rateLimitDegraded(degraded);
-                if (degraded) {
-                    LOG.warn("rate-limit store {} degraded ({}): failure policy {} decides", store, reason,
-                            "applies");
-                } else {
-                    LOG.info("rate-limit store {} recovered ({})", store, reason);
-                }
             }
         };
     }

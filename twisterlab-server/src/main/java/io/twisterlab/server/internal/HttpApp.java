@@ -20,6 +20,7 @@ import io.twisterlab.core.RegistryHealth;
 import io.twisterlab.core.TwisterLabException;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.Role;
+import io.twisterlab.server.mcp.McpJavalin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -509,7 +510,8 @@ public final class HttpApp {
     }
 
     private void onErrorStatus(Context ctx) {
-        if (ctx.attribute(ATTR_PROBLEM) == null) {
+        // the MCP endpoint's error bodies (JSON-RPC errors, problem details) stay as they are
+        if (ctx.attribute(ATTR_PROBLEM) == null && ctx.attribute(McpJavalin.RESPONSE_ATTRIBUTE) == null) {
             writeProblem(ctx, Problem.forStatus(ctx.statusCode()));
         }
     }

@@ -14,7 +14,11 @@ public final class RateLimiting {
     }
 
     /**
-     * @throws IllegalStateException if the configured Redis store cannot connect (message without credentials)
+     * The redis store does not need Redis to be up: while it is unreachable (at start-up too) the store is
+     * degraded, the failure policy decides, {@code /ready} says so, and the store connects by itself when Redis
+     * comes up.
+     *
+     * @throws IllegalStateException if the configured Redis URL is invalid (message without credentials)
      */
     public static RequestLimiter create(ServerConfig config, Metrics metrics) {
         ServerConfig.RateLimit rl = config.rateLimit();
@@ -35,8 +39,9 @@ public final class RateLimiting {
                             .listener(listener)
                             .build();
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE) cannot "
-                            + "connect to " + redact(url) + " (TWISTERLAB_REDIS_URL)", e);
+                    // the ratelimit module's message is already redacted; the cause may quote the password
+                    throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
+                            + "redis.url (TWISTERLAB_REDIS_URL) " + redact(url) + ": " + e.getMessage());
                 }
             }
             case "resilience4j" -> store = Resilience4jStore.builder().build();
