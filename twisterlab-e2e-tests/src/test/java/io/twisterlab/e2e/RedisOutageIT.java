@@ -207,9 +207,11 @@ class RedisOutageIT extends E2eBase {
         for (int i = 0; i < 20; i++) {
             assertThat(status(servers.get(i % 2))).isEqualTo(200);
         }
-        // redis-server rewrites its argv (process title), so find it by executable: this test started only one
+        // redis-server rewrites its argv (process title), so find it by executable — which may be a symlink target
+        // such as Debian's /usr/bin/redis-check-rdb; this test started only one Redis
         List<ProcessHandle> redisProcesses = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").endsWith("redis-server")).toList();
+                .filter(p -> p.info().command().map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("")
+                        .startsWith("redis-")).toList();
         assertThat(redisProcesses).as("the redis-server this test started").hasSize(1);
         ProcessHandle redisProcess = redisProcesses.get(0);
         List<Long> latencies = new ArrayList<>();
