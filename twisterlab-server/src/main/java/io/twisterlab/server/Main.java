@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -120,9 +120,13 @@ public final class Main {
             return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exitStatus = new AtomicInteger();
         Runnable stop = () -> {
             try {
                 server.stop(); // idempotent: whichever of the signal handler and the hook comes second returns at once
+            } catch (RuntimeException | Error e) {
+                exitStatus.set(1);
+                LoggerFactory.getLogger(Main.class).error("shutdown failed: {}", redact(e.toString()));
             } finally {
                 stopped.countDown();
             }
@@ -130,30 +134,23 @@ public final class Main {
         // other exits (System.exit elsewhere, signals this JVM would not let us handle): the JVM runs the hook
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "twisterlab-shutdown"));
         // SIGTERM/SIGINT: an orderly stop that supervisors should see as success, so status 0 rather than the
-        // JVM's 128 + signal. The drain is bounded by server.shutdown_timeout_ms; a repeated signal while it runs
-        // is ignored (SIGKILL remains the way to cut it short).
+        // JVM's 128 + signal (1 if stopping failed). The drain is bounded by server.shutdown_timeout_ms; a repeated
+        // signal while it runs is ignored (SIGKILL remains the way to cut it short).
         AtomicBoolean signalled = new AtomicBoolean();
         Signals.handle(name -> {
             if (!signalled.compareAndSet(false, true)) {
                 return;
             }
-            Logger log = LoggerFactory.getLogger(Main.class);
-            log.info("SIG{} received: shutting down", name);
-            int exitStatus = 0;
-            try {
-                stop.run();
-            } catch (RuntimeException e) {
-                log.error("shutdown failed: {}", redact(e.getMessage()));
-                exitStatus = 1;
-            }
-            System.exit(exitStatus); // the hook runs too but finds the server stopped
+            LoggerFactory.getLogger(Main.class).info("SIG{} received: shutting down", name);
+            stop.run();
+            System.exit(exitStatus.get()); // the hook runs too but finds the server stopped
         }, "TERM", "INT");
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return exitStatus.get(); // main() exits with it, whichever thread gets there first: the same status
     }
 
     /** Start-up errors may quote URLs: never print their credentials. */
