@@ -230,17 +230,30 @@ class HostileInputIT extends E2eBase {
     void hugeHeadersAre431() {
         Map<String, String> headers = new HashMap<>(auth());
         headers.put("X-Padding", "a".repeat(64 * 1024));
+        headers.put("X-Request-ID", "forged-request-id");
         HttpResponse<String> r = Http.get(server.uri("/api/v1/agents"), headers);
-        problem(r, 431, null);
+        jettyProblem(r, 431, "/api/v1/agents");
         Map<String, String> many = new HashMap<>(auth());
         for (int i = 0; i < 500; i++) {
             many.put("X-H" + i, "v".repeat(100));
         }
-        problem(Http.get(server.uri("/api/v1/agents"), many), 431, null);
+        jettyProblem(Http.get(server.uri("/api/v1/agents"), many), 431, "/api/v1/agents");
+    }
+
+    /**
+     * A problem answered by Jetty before the application saw the request: a fresh request id (never the
+     * request's own header) in the body and {@code X-Request-ID}, and the request path as {@code instance}.
+     */
+    static void jettyProblem(HttpResponse<String> r, int status, String instance) {
+        JsonNode p = problem(r, status, null);
+        String id = r.headers().firstValue("X-Request-ID").orElseThrow(() -> new AssertionError("no X-Request-ID"));
+        assertThat(id).matches("[0-9a-f-]{36}");
+        assertThat(p.path("request_id").asText()).as(r.body()).isEqualTo(id);
+        assertThat(p.path("instance").asText()).as(r.body()).isEqualTo(instance);
     }
 
     @Test
-    void pathTraversalInPathParametersFindsNothing() {
+    void pathTraversalInPathParametersFindsNothing() throws Exception {
         for (String path : List.of("/api/v1/agents/..%2F..%2Fetc%2Fpasswd", "/api/v1/agents/%2e%2e/health",
                 "/api/v1/agents/..%5C..%5Cwindows/health", "/api/v1/agents/database/capabilities/..%2Fexecute_query")) {
             HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
@@ -256,6 +269,14 @@ class HostileInputIT extends E2eBase {
             assertThat(r.status()).as(path + " -> " + r.head()).isIn(400, 404);
             assertThat(r.isProblem()).as(path).isTrue();
             assertThat(r.body()).doesNotContain("root:");
+            // every problem carries a request id, in the body and the header; Jetty's own 400s (%00) included
+            JsonNode p = Http.JSON.readTree(r.body());
+            assertThat(p.path("request_id").asText()).as(path + " -> " + r.body()).isNotEmpty();
+            assertThat(r.head()).as(path).containsIgnoringCase("X-Request-ID: " + p.path("request_id").asText());
+            assertThat(p.path("instance").asText()).as(path + " -> " + r.body()).doesNotContain("%00", "badMessage");
+            if (path.contains("%00")) {
+                assertThat(p.has("instance")).as("%00: nothing trustworthy to name; " + r.body()).isFalse();
+            }
         }
     }
 

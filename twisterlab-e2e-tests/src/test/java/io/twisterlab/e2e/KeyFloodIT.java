@@ -2,9 +2,14 @@ package io.twisterlab.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -12,16 +17,19 @@ import org.junit.jupiter.api.Test;
  * Scenario 5: 110,000 distinct client addresses through a trusted proxy ({@code X-Forwarded-For} from 127.0.0.1)
  * against the memory store, in a JVM with {@code -Xmx96m}.
  *
- * <p>The server has no setting for the memory store's key cap and exposes no tracked-key count, so the test uses
- * the store's built-in cap (100,000 keys) and observes it from outside: with the limit {@code 1/1h} every address
- * that is still tracked is denied a second request, and an address that was evicted gets a fresh bucket. After the
- * flood the first addresses must have been evicted (the cap held) while the last ones are still tracked.
+ * <p>The cap is configured small ({@code TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS=20000}, so the flood is 5.5 times
+ * the cap) and checked twice: from inside, through the {@code twisterlab_ratelimit_tracked_keys} gauge sampled
+ * during and after the flood and the tracked/max counts in {@code /api/v1/system/status}; and from outside: with
+ * the limit {@code 1/1h} every address that is still tracked is denied a second request, and an address that was
+ * evicted gets a fresh bucket. After the flood the first addresses must have been evicted while the last ones
+ * are still tracked.
  */
 class KeyFloodIT extends E2eBase {
     static final int ADDRESSES = 110_000;
-    static final int KEY_CAP = 100_000; // MemoryStore.DEFAULT_MAX_KEYS: not configurable in the server
+    static final int KEY_CAP = 20_000;
 
     private final ApiKeys viewer = ApiKeys.generate("viewer", "viewer");
+    private final ApiKeys ops = ApiKeys.generate("ops", "viewer"); // its one request (1/1h) reads the status
 
     static String address(int i) {
         return "10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
@@ -34,17 +42,50 @@ class KeyFloodIT extends E2eBase {
                 .env("TWISTERLAB_RATELIMIT_STORE", "memory")
                 .env("TWISTERLAB_RATELIMIT_DEFAULT", "1/1h")
                 .env("TWISTERLAB_TRUSTED_PROXIES", "127.0.0.1/32")
-                .env("TWISTERLAB_API_KEYS", viewer.entry())
+                .env("TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", Integer.toString(KEY_CAP))
+                .env("TWISTERLAB_API_KEYS", viewer.entry() + "," + ops.entry())
                 .start().awaitReady();
 
+        // the gauge, sampled while the flood runs (/metrics is not rate limited)
+        List<Double> samples = new CopyOnWriteArrayList<>();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (flooding.get()) {
+                samples.add(trackedKeys(s));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }, "tracked-keys-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+
         long t0 = System.nanoTime();
-        // unauthenticated: limited per client IP before the 401, so every request creates a key
-        List<Outcome> outcomes = runConcurrently(16, ADDRESSES, i -> {
-            long start = System.nanoTime();
-            return Outcome.of(i, start, Http.get(s.uri("/api/v1/agents"), Map.of("X-Forwarded-For",
-                    "198.51.100.1, " + address(i))));
-        });
+        List<Outcome> outcomes;
+        try {
+            // unauthenticated: limited per client IP before the 401, so every request creates a key
+            outcomes = runConcurrently(16, ADDRESSES, i -> {
+                long start = System.nanoTime();
+                return Outcome.of(i, start, Http.get(s.uri("/api/v1/agents"), Map.of("X-Forwarded-For",
+                        "198.51.100.1, " + address(i))));
+            });
+        } finally {
+            flooding.set(false);
+        }
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        try {
+            sampler.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        samples.add(trackedKeys(s));
+        assertThat(samples).as("tracked keys sampled during and after the flood").hasSizeGreaterThan(2)
+                .allMatch(v -> v <= KEY_CAP);
+        assertThat(samples.get(samples.size() - 1)).as("the store is full after 5.5 times its cap")
+                .isGreaterThan(KEY_CAP / 2.0);
+        JsonNode rateLimit = Http.json(Http.get(s.uri("/api/v1/system/status"), Http.bearer(ops.key())))
+                .path("rate_limit");
+        assertThat(rateLimit.path("max_keys").asInt()).as("status: %s", rateLimit).isEqualTo(KEY_CAP);
+        assertThat(rateLimit.path("tracked_keys").asInt()).as("status: %s", rateLimit).isBetween(1, KEY_CAP);
 
         Map<Integer, Long> statuses = outcomes.stream().collect(Collectors.groupingBy(Outcome::status, TreeMap::new,
                 Collectors.counting()));
@@ -74,7 +115,12 @@ class KeyFloodIT extends E2eBase {
                 .orElseThrow(() -> new AssertionError("no heap metric"));
         assertThat(heapUsed).as("heap used (bytes)").isLessThanOrEqualTo(96.0 * 1024 * 1024);
         assertThat(s.logText()).doesNotContain("OutOfMemoryError");
-        System.out.printf("KeyFloodIT: %d addresses in %d s, heap used %.1f MiB%n", ADDRESSES, seconds,
-                heapUsed / (1024 * 1024));
+        System.out.printf("KeyFloodIT: %d addresses in %d s, tracked keys at most %.0f (cap %d, %d samples), "
+                + "heap used %.1f MiB%n", ADDRESSES, seconds, samples.stream().mapToDouble(Double::doubleValue).max()
+                .orElse(0), KEY_CAP, samples.size(), heapUsed / (1024 * 1024));
+    }
+
+    private static double trackedKeys(ServerProcess s) {
+        return Http.metric(Http.get(s.uri("/metrics"), Map.of()).body(), "twisterlab_ratelimit_tracked_keys");
     }
 }

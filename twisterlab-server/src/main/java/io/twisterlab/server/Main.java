@@ -9,15 +9,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
  * {@code --help}, {@code --version}, and {@code keygen [--name NAME] [--role ROLE]}.
  *
  * <p>Exit status: 2 for invalid usage or configuration (one message naming the setting, no stack trace), 1 if the
- * server cannot start; on SIGTERM/SIGINT the server shuts down gracefully and the JVM exits as usual for the signal
- * (143/130).
+ * server cannot start; 0 after SIGTERM or SIGINT, once the server has shut down gracefully (stopped accepting,
+ * drained in-flight requests, stopped the agents, closed the pools). Other exits (e.g. {@code System.exit} from
+ * elsewhere, or a JVM without {@code sun.misc.Signal}) still stop the server through a shutdown hook.
  *
  * <pre>{@code
  * java -jar twisterlab-server/target/twisterlab-server.jar --port 9000
@@ -116,16 +120,37 @@ public final class Main {
             return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "twisterlab-shutdown"));
+        AtomicInteger exitStatus = new AtomicInteger();
+        Runnable stop = () -> {
+            try {
+                server.stop(); // idempotent: whichever of the signal handler and the hook comes second returns at once
+            } catch (RuntimeException | Error e) {
+                exitStatus.set(1);
+                LoggerFactory.getLogger(Main.class).error("shutdown failed: {}", redact(e.toString()));
+            } finally {
+                stopped.countDown();
+            }
+        };
+        // other exits (System.exit elsewhere, signals this JVM would not let us handle): the JVM runs the hook
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "twisterlab-shutdown"));
+        // SIGTERM/SIGINT: an orderly stop that supervisors should see as success, so status 0 rather than the
+        // JVM's 128 + signal (1 if stopping failed). The drain is bounded by server.shutdown_timeout_ms; a repeated
+        // signal while it runs is ignored (SIGKILL remains the way to cut it short).
+        AtomicBoolean signalled = new AtomicBoolean();
+        Signals.handle(name -> {
+            if (!signalled.compareAndSet(false, true)) {
+                return;
+            }
+            LoggerFactory.getLogger(Main.class).info("SIG{} received: shutting down", name);
+            stop.run();
+            System.exit(exitStatus.get()); // the hook runs too but finds the server stopped
+        }, "TERM", "INT");
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return exitStatus.get(); // main() exits with it, whichever thread gets there first: the same status
     }
 
     /** Start-up errors may quote URLs: never print their credentials. */

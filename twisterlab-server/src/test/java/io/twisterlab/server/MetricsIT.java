@@ -42,12 +42,41 @@ class MetricsIT {
             List<String> bad = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#"))
                     .filter(l -> !SAMPLE.matcher(l).matches()).toList();
             assertThat(bad).isEmpty();
+            // the memory store's tracked keys: the viewer and the operator, each under the default policy
+            assertThat(body).containsPattern("(?m)^twisterlab_ratelimit_tracked_keys [2-9]");
+            com.fasterxml.jackson.databind.JsonNode rateLimit =
+                    Fixture.json(f.get("/api/v1/system/status", "X-API-Key", VIEWER)).path("rate_limit");
+            assertThat(rateLimit.path("tracked_keys").asInt()).isBetween(2, 100_000);
+            assertThat(rateLimit.path("max_keys").asInt()).isEqualTo(100_000);
 
             HttpResponse<String> om = f.get("/metrics", "Accept",
                     "application/openmetrics-text; version=1.0.0; charset=utf-8");
             assertThat(om.headers().firstValue("Content-Type").orElseThrow())
                     .startsWith("application/openmetrics-text");
             assertThat(om.body()).contains("twisterlab_agent_executions_total").endsWith("# EOF\n");
+        }
+    }
+
+    @Test
+    void trackedKeysStayWithinTheConfiguredCapAndTheGaugeExistsOnlyWithTheMemoryStore() {
+        try (Fixture f = new Fixture(java.util.Map.of("ratelimit.memory_max_keys", "20",
+                "ratelimit.trusted_proxies", "127.0.0.0/8,::1/128"))) {
+            for (int i = 0; i < 60; i++) {
+                f.get("/api/v1/agents", "X-Forwarded-For", "10.9.0." + i); // unauthenticated: one key per address
+                f.get("/api/v1/agents", "X-API-Key", VIEWER);
+            }
+            java.util.regex.Matcher m = Pattern.compile("(?m)^twisterlab_ratelimit_tracked_keys (\\S+)$")
+                    .matcher(f.get("/metrics").body());
+            assertThat(m.find()).as("gauge exported").isTrue();
+            assertThat(Double.parseDouble(m.group(1))).isBetween(1.0, 20.0);
+            com.fasterxml.jackson.databind.JsonNode rateLimit =
+                    Fixture.json(f.get("/api/v1/system/status", "X-API-Key", VIEWER)).path("rate_limit");
+            assertThat(rateLimit.path("max_keys").asInt()).isEqualTo(20);
+            assertThat(rateLimit.path("tracked_keys").asInt()).isBetween(1, 20);
+        }
+        try (Fixture f = new Fixture(java.util.Map.of("ratelimit.enabled", "false"))) {
+            f.get("/api/v1/agents", "X-API-Key", VIEWER);
+            assertThat(f.get("/metrics").body()).doesNotContain("twisterlab_ratelimit_tracked_keys");
         }
     }
 

@@ -68,6 +68,8 @@ class ProcessIT {
             rest.append(line).append('\n');
         }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(rest.toString()).contains("stopping: draining in-flight requests").contains("stopped");
+        assertThat(rest.toString()).contains("SIGTERM received").contains("stopping: draining in-flight requests")
+                .contains("stopped");
+        assertThat(p.exitValue()).as("exit status after SIGTERM").isZero();
     }
 }

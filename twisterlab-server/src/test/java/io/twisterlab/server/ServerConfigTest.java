@@ -159,6 +159,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void memoryStoreKeyCapIsValidated() {
+        assertThat(ServerConfig.load(null, Map.of(), Map.of()).rateLimit().memoryMaxKeys()).isEqualTo(100_000);
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "20000"), Map.of())
+                .rateLimit().memoryMaxKeys()).isEqualTo(20_000);
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "5"), "ratelimit.memory_max_keys",
+                "TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "between 10 and");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "lots"), "ratelimit.memory_max_keys",
+                "expected an integer");
+    }
+
+    @Test
     void toStringRedactsSecrets() {
         ServerConfig c = ServerConfig.load(null, Map.of("TWISTERLAB_DATABASE_PASSWORD", "hunter2-secret",
                 "TWISTERLAB_JWT_SECRET", "x".repeat(40), "TWISTERLAB_API_KEYS", "ci:admin:" + HASH), Map.of());

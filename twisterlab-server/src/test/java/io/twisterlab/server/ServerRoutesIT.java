@@ -261,8 +261,26 @@ class ServerRoutesIT {
                         .contains("\"code\":\"bad_request\"").doesNotContain("<html");
             }
         }
-        HttpResponse<String> big = f.get("/health", "X-Big", "a".repeat(20_000));
+        // a %00 in the URI: Jetty rejects the request line; a fresh request id, no instance (nothing trustworthy)
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", f.server.port())) {
+            socket.getOutputStream().write(("GET /api/v1/agents/a%00b HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-Request-ID: forged-id\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("forged-id");
+            String id = response.replaceAll("(?s).*\r\nX-Request-ID: ([0-9a-f-]{36})\r\n.*", "$1");
+            assertThat(id).matches("[0-9a-f-]{36}");
+            com.fasterxml.jackson.databind.JsonNode body = json(response.substring(response.indexOf("\r\n\r\n") + 4));
+            assertThat(body.path("request_id").asText()).isEqualTo(id);
+            assertThat(body.has("instance")).as(response).isFalse();
+        }
+        HttpResponse<String> big = f.get("/health", "X-Big", "a".repeat(20_000), "X-Request-ID", "forged-id");
         assertThat(big.statusCode()).isEqualTo(431);
         assertThat(big.body()).contains("\"status\":431").doesNotContain("<html");
+        String id = big.headers().firstValue("X-Request-ID").orElseThrow();
+        assertThat(id).matches("[0-9a-f-]{36}");
+        assertThat(json(big).path("request_id").asText()).isEqualTo(id);
+        assertThat(json(big).path("instance").asText()).isEqualTo("/health");
     }
 }

@@ -83,6 +83,8 @@ public final class ConfigLoader {
                     "also send X-RateLimit-Limit/Remaining/Reset"),
             new Setting("ratelimit.redis_timeout_ms", "TWISTERLAB_RATELIMIT_REDIS_TIMEOUT_MS", "200",
                     "bound on every Redis call of the redis store"),
+            new Setting("ratelimit.memory_max_keys", "TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "100000",
+                    "cap on clients tracked by the memory store (and the redis store's local fallback)"),
             new Setting("redis.url", "TWISTERLAB_REDIS_URL", "", "redis://host:6379 (rate-limit store and cache)"),
             new Setting("redis.timeout_ms", "TWISTERLAB_REDIS_TIMEOUT_MS", "", "Redis call timeout of the cache agent"),
             new Setting("database.url", "TWISTERLAB_DATABASE_URL", "",
@@ -307,7 +309,8 @@ public final class ConfigLoader {
                     limits("ratelimit.default"), policy, share, proxies,
                     oneOf("ratelimit.forwarded_header", "x-forwarded-for", "forwarded"), bool("ratelimit.shadow"),
                     bool("ratelimit.legacy_headers"),
-                    Duration.ofMillis(integer("ratelimit.redis_timeout_ms", 1, 60_000)), rules());
+                    Duration.ofMillis(integer("ratelimit.redis_timeout_ms", 1, 60_000)),
+                    (int) integer("ratelimit.memory_max_keys", 10, 100_000_000), rules());
 
             String cacheBackend = oneOf("cache.backend", "memory", "redis");
             if (cacheBackend.equals("redis") && redisUrl.isEmpty()) {

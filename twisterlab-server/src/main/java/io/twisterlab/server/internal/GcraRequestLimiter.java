@@ -5,6 +5,7 @@ import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimiter;
 import io.twisterlab.ratelimit.http.ClientIpResolver;
+import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.http.RateLimitHeaders;
 import io.twisterlab.ratelimit.http.TooManyRequestsProblem;
 import io.twisterlab.server.ServerConfig;
@@ -149,6 +150,10 @@ public final class GcraRequestLimiter implements RequestLimiter {
         m.put("enabled", enabled);
         m.put("store", limiter.store().name());
         m.put("mode", limiter.degraded() ? "degraded" : "normal");
+        if (limiter.store() instanceof MemoryStore memory) {
+            m.put("tracked_keys", memory.trackedKeys());
+            m.put("max_keys", memory.maxKeys());
+        }
         m.put("default", settings.defaultLimits());
         m.put("failure_policy", settings.failurePolicy());
         m.put("shadow", globalShadow);

@@ -2,6 +2,7 @@ package io.twisterlab.server.internal;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -13,6 +14,7 @@ import io.twisterlab.core.ExecutionListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,6 +81,19 @@ public final class Metrics implements ExecutionListener {
                 .help("1 while the rate-limit store decides under its failure policy, else 0")
                 .register(registry);
         rateLimitDegraded.set(0);
+    }
+
+    /**
+     * Creates {@code twisterlab_ratelimit_tracked_keys}, read from the memory store at each scrape; call once, only
+     * when the memory store decides.
+     */
+    public void trackMemoryStore(IntSupplier trackedKeys) {
+        GaugeWithCallback.builder()
+                .name("twisterlab_ratelimit_tracked_keys")
+                .help("(limit, client) pairs tracked by the in-memory rate-limit store, at most "
+                        + "ratelimit.memory_max_keys")
+                .callback(cb -> cb.call(trackedKeys.getAsInt()))
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {

@@ -4,6 +4,7 @@ import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.RateLimitStore;
 import io.twisterlab.ratelimit.RateLimiter;
+import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.ratelimit.resilience4j.Resilience4jStore;
 import io.twisterlab.server.ServerConfig;
@@ -36,6 +37,7 @@ public final class RateLimiting {
                             .timeout(rl.redisTimeout())
                             .failurePolicy(FailurePolicy.parse(rl.failurePolicy()))
                             .localFallbackShare(rl.fallbackShare())
+                            .localFallbackMaxKeys(rl.memoryMaxKeys())
                             .listener(listener)
                             .build();
                 } catch (RuntimeException e) {
@@ -45,7 +47,11 @@ public final class RateLimiting {
                 }
             }
             case "resilience4j" -> store = Resilience4jStore.builder().build();
-            default -> store = RateLimitStore.inMemory();
+            default -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
+        }
+        if (rl.enabled() && store instanceof MemoryStore memory) {
+            // the redis store's local fallback is internal to it: only its cap is configured (above)
+            metrics.trackMemoryStore(memory::trackedKeys);
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
         return new GcraRequestLimiter(config, limiter, metrics);
