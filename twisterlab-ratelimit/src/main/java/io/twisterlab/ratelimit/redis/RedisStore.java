@@ -26,7 +26,11 @@ import org.jspecify.annotations.Nullable;
  *       nothing. The hash tag keeps a subject's keys in one slot, so multi-limit scripts run on Redis Cluster.</li>
  *   <li><b>Bounded.</b> Every call has a timeout (default {@value #DEFAULT_TIMEOUT_MILLIS} ms) and goes through a
  *       resilience4j circuit breaker: while it is open a decision costs microseconds; half-open probes recover
- *       automatically when Redis returns.</li>
+ *       automatically when Redis returns. A blocking {@code decide} waits for the reply on the caller's thread
+ *       with that deadline; {@code decideAsync} bounds its future with a timer. Either way a timeout is a
+ *       {@link java.util.concurrent.TimeoutException}, a store failure for the breaker and the policy; the
+ *       connection's own Lettuce command timeout is not relied upon (it is coarser, and an injected connection
+ *       may set it to anything).</li>
  *   <li><b>Failure is a policy.</b> When Redis fails or the breaker is open, the {@link FailurePolicy} answers
  *       (default {@link FailurePolicy#LOCAL_FALLBACK} at share 1.0) and the decision is flagged
  *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and

@@ -151,10 +151,20 @@ class RedisStoreIT {
             assertThat(store.degraded()).as("a healthy Redis answers within the timeout").isFalse();
             events.errors.clear();
             admin.clientPause(3_000); // synchronous: once OK, Redis holds every client's commands
+            long start = System.nanoTime();
             Decision d = store.decide("slow", 1, HOURLY);
+            long blockingMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(d.degraded()).isTrue();
             assertThat(d.allowed()).isTrue();
-            assertThat(events.errors).anySatisfy(e -> assertThat(e).isInstanceOf(TimeoutException.class));
+            assertThat(blockingMillis).as("the blocking decision waited at most about the timeout").isLessThan(1_500);
+            // the asynchronous path has its own bound (no caller thread waits for it), still within the pause
+            start = System.nanoTime();
+            Decision async = store.decideAsync("slow", 1, List.of(HOURLY)).toCompletableFuture().join();
+            long asyncMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(async.degraded()).isTrue();
+            assertThat(asyncMillis).as("the asynchronous decision waited at most about the timeout").isLessThan(1_500);
+            assertThat(events.errors).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(e -> assertThat(e).isInstanceOf(TimeoutException.class));
         }
     }
 
