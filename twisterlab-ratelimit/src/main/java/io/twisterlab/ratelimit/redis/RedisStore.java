@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
  * </ul>
  *
+ * <p>Requires Redis 5 or later (the script writes after reading {@code TIME}, relying on effects replication).
+ *
  * <p>URIs: {@code redis://host:6379/0}, {@code rediss://} for TLS, {@code redis-sentinel://h1:26379,h2:26379/0#mymaster}
  * for Sentinel, and {@code redis-cluster://h1:6379,h2:6379} (or {@code rediss-cluster://}) for Cluster. Or inject
  * a connection you manage: Lettuce connections are thread-safe and multiplex, one is enough.
