@@ -1,5 +1,6 @@
 package io.twisterlab.ratelimit.memory;
 
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.Ticker;
@@ -179,7 +180,14 @@ final class GcraMemoryStore implements MemoryStore {
 
     private Table table(Limit limit) {
         Table t = tables.get(limit);
-        return t != null ? t : tables.computeIfAbsent(limit, Table::new);
+        return t != null ? t : tables.computeIfAbsent(limit, this::newTable);
+    }
+
+    private Table newTable(Limit limit) {
+        if (ticker instanceof CoarseTicker coarse) {
+            coarse.check(limit);
+        }
+        return new Table(limit);
     }
 
     private static long retryAfter(Table t, long cost, long tat, long now) {

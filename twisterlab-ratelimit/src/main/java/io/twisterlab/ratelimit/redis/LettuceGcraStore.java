@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
@@ -53,6 +54,8 @@ final class LettuceGcraStore implements RedisStore {
     private final CircuitBreaker breaker;
     private final @Nullable Ticker testClock;
     private final String ttlPadding;
+    /** The local fallback's clock (checked against each limit if it is a {@link CoarseTicker}). */
+    private final Ticker localTicker;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final ConcurrentHashMap<Limit, Limit> scaled = new ConcurrentHashMap<>();
     /** {@code prefix + "{"}: every key starts with it. */
@@ -94,6 +97,7 @@ final class LettuceGcraStore implements RedisStore {
         this.listener = b.listener;
         this.testClock = b.testClock;
         this.ttlPadding = Long.toString(b.testTtlPaddingMillis);
+        this.localTicker = b.ticker;
         this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
         this.breaker.getEventPublisher().onStateTransition(e ->
                 LOG.warn("rate-limit store '{}': circuit breaker {}", name, e.getStateTransition()));
@@ -354,6 +358,9 @@ final class LettuceGcraStore implements RedisStore {
         }
         e = encodings.get(limit);
         if (e == null) {
+            if (localTicker instanceof CoarseTicker coarse) {
+                coarse.check(limit.scaled(localShare)); // fail on first use, not in the middle of an outage
+            }
             e = new Encoded(limit);
             if (encodings.size() < MAX_ENCODINGS) {
                 Encoded previous = encodings.putIfAbsent(limit, e);

@@ -228,7 +228,9 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * @param ticker the clock of the local fallback store only; Redis decisions use Redis {@code TIME}
+         * @param ticker the clock of the local fallback store only; Redis decisions use Redis {@code TIME}. With a
+         *               {@link io.twisterlab.ratelimit.CoarseTicker} a limit too fine for it is rejected on its
+         *               first decision, not during an outage
          * @return this builder
          */
         public Builder ticker(Ticker ticker) {

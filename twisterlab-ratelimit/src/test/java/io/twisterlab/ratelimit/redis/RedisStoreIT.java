@@ -1,6 +1,7 @@
 package io.twisterlab.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -8,12 +9,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.FakeTicker;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimiter;
+import io.twisterlab.ratelimit.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +94,17 @@ class RedisStoreIT {
             }
             assertThat(commandCalls().get("eval")).isEqualTo(1);
             assertThat(store.degraded()).isFalse();
+        }
+    }
+
+    @Test
+    void aCoarseFallbackTickerRejectsATooFineLimitOnItsFirstDecision() {
+        Limit tooFine = Limit.of(2_000, Duration.ofSeconds(1)); // 500 µs < 10 × 100 µs
+        try (CoarseTicker clock = Ticker.coarse(Duration.ofNanos(100_000));
+             RedisStore store = store(FailurePolicy.LOCAL_FALLBACK).ticker(clock).build()) {
+            assertThatThrownBy(() -> store.decide("coarse", 1, tooFine))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("coarse ticker");
+            assertThat(store.decide("coarse", 1, HOURLY).degraded()).isFalse();
         }
     }
 
