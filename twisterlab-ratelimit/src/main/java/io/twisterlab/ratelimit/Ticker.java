@@ -19,4 +19,19 @@ public interface Ticker {
     static Ticker system() {
         return System::nanoTime;
     }
+
+    /**
+     * <b>Opt-in</b> coarse ticker: a reading refreshed every {@code resolution} by one daemon thread, cheaper
+     * to read than {@link System#nanoTime()} but up to one resolution stale. Stores reject limits whose emission
+     * interval is below {@value CoarseTicker#MIN_INTERVAL_FACTOR}× the resolution. Close it when done.
+     *
+     * @param resolution the refresh period, between {@link CoarseTicker#MIN_RESOLUTION} and
+     *                   {@link CoarseTicker#MAX_RESOLUTION}
+     * @return a running coarse ticker
+     * @throws IllegalArgumentException if the resolution is out of range
+     * @see CoarseTicker
+     */
+    static CoarseTicker coarse(java.time.Duration resolution) {
+        return new CoarseTicker(resolution);
+    }
 }

@@ -1,5 +1,6 @@
 package io.twisterlab.ratelimit.memory;
 
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.Ticker;
@@ -27,6 +28,13 @@ final class GcraMemoryStore implements MemoryStore {
     private final Ticker ticker;
     private final long origin;
     private final ConcurrentHashMap<Limit, Table> tables = new ConcurrentHashMap<>();
+    /**
+     * The table last looked up by a single-limit decision: callers pass the same {@code Limit} instance over and
+     * over (limits are configuration), so {@code last.limit == limit} skips {@code Limit.hashCode()} and the map
+     * probe. {@link Table} has only final fields, so it is safely published; volatile orders the write against
+     * {@link #close()} (see {@link #table(Limit)}). Equal but distinct instances simply miss and use the map.
+     */
+    private volatile @Nullable Table last;
     private final AtomicInteger size = new AtomicInteger();
     private final Object evictionLock = new Object();
     /** Cells taken by the current thread in a multi-limit decision, for the give-back. */
@@ -41,12 +49,15 @@ final class GcraMemoryStore implements MemoryStore {
 
     /** The state of one limit: its integer GCRA parameters and one cell per subject. */
     private static final class Table {
+        /** The instance this table was created for: the identity the {@link #last} cache compares against. */
+        final Limit limit;
         final long interval;
         final long tolerance;
         final long burst;
         final ConcurrentHashMap<String, AtomicLong> cells = new ConcurrentHashMap<>();
 
         Table(Limit limit) {
+            this.limit = limit;
             this.interval = limit.emissionIntervalNanos();
             this.burst = limit.burst();
             this.tolerance = interval * burst;
@@ -71,7 +82,7 @@ final class GcraMemoryStore implements MemoryStore {
     @Override
     public long tryAcquire(String subject, long cost, Limit limit) {
         Requests.check(subject, cost, limit);
-        Table t = table(limit);
+        Table t = cachedTable(limit);
         long now = now();
         long x = take(t, subject, cost, now, null, 0);
         if (x >= 0) {
@@ -83,7 +94,7 @@ final class GcraMemoryStore implements MemoryStore {
     @Override
     public Decision decide(String subject, long cost, Limit limit) {
         Requests.check(subject, cost, limit);
-        Table t = table(limit);
+        Table t = cachedTable(limit);
         long now = now();
         long x = take(t, subject, cost, now, null, 0);
         if (x >= 0) {
@@ -133,6 +144,7 @@ final class GcraMemoryStore implements MemoryStore {
     @Override
     public void close() {
         tables.clear();
+        last = null;
         size.set(0);
     }
 
@@ -145,9 +157,37 @@ final class GcraMemoryStore implements MemoryStore {
         return Math.max(0L, ticker.read() - origin);
     }
 
+    /**
+     * {@link #table(Limit)} through the single-entry identity cache {@link #last}; allocation-free. Only the
+     * single-limit paths update the cache (a multi-limit decision would make it flip on every call).
+     */
+    private Table cachedTable(Limit limit) {
+        Table t = last;
+        if (t != null && t.limit == limit) {
+            return t;
+        }
+        t = table(limit);
+        if (t.limit == limit && last != t) {
+            last = t;
+            // close() clears the map, then the cache: if it cleared the map after our lookup, undo our write so
+            // that the cache never keeps a table the map no longer holds (two tables for one limit)
+            if (tables.get(limit) != t) {
+                last = null;
+            }
+        }
+        return t;
+    }
+
     private Table table(Limit limit) {
         Table t = tables.get(limit);
-        return t != null ? t : tables.computeIfAbsent(limit, Table::new);
+        return t != null ? t : tables.computeIfAbsent(limit, this::newTable);
+    }
+
+    private Table newTable(Limit limit) {
+        if (ticker instanceof CoarseTicker coarse) {
+            coarse.check(limit);
+        }
+        return new Table(limit);
     }
 
     private static long retryAfter(Table t, long cost, long tat, long now) {

@@ -97,7 +97,9 @@ public interface MemoryStore extends RateLimitStore {
         }
 
         /**
-         * @param ticker the nanosecond time source (inject a fake one in tests)
+         * @param ticker the nanosecond time source (inject a fake one in tests; an opt-in
+         *               {@link Ticker#coarse(java.time.Duration) coarse ticker} makes decisions cheaper, and the
+         *               store then rejects limits whose emission interval is below 10× its resolution)
          * @return this builder
          */
         public Builder ticker(Ticker ticker) {

@@ -12,13 +12,17 @@ import java.security.NoSuchAlgorithmException;
  * milliseconds (0 in production); then per limit its emission interval in microseconds and its burst.
  * Reply: {allowed (1/0), 1-based index of the deciding limit, remaining, retry-after µs (-1: never), reset µs}.
  *
+ * <p>Requires Redis 5 or later: the script writes after reading {@code TIME}, which Redis allows because scripts
+ * are replicated by their effects (the {@code SET}s with their computed values) by default since Redis 5 (and
+ * always since 7). Redis 3.2/4 needed an explicit {@code redis.replicate_commands()} call, which is no longer
+ * made (a per-call cost; deprecated in Redis 7).
+ *
  * <p>Every value stays below 2^53 (times are ~2^51 µs, tolerances at most 2^48 µs), so Lua's doubles are exact;
  * TATs are written with {@code %.0f} because Lua's default number formatting would round them.
  */
 final class GcraScript {
 
     static final String SOURCE = String.join("\n",
-            "if redis.replicate_commands then redis.replicate_commands() end",
             "local cost = tonumber(ARGV[1])",
             "local now",
             "if ARGV[2] ~= '' then",

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
@@ -34,7 +35,6 @@ final class LettuceGcraStore implements RedisStore {
     private static final Logger LOG = LoggerFactory.getLogger(LettuceGcraStore.class);
 
     private final String name;
-    private final String prefix;
     /** Null until the first connection of a store built from a URI succeeds; never null for an injected one. */
     private volatile @Nullable RedisScriptingAsyncCommands<String, String> redis;
     /** The client of a store built from a URI (null for an injected connection). */
@@ -54,13 +54,39 @@ final class LettuceGcraStore implements RedisStore {
     private final CircuitBreaker breaker;
     private final @Nullable Ticker testClock;
     private final String ttlPadding;
+    /** The local fallback's clock (checked against each limit if it is a {@link CoarseTicker}). */
+    private final Ticker localTicker;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final ConcurrentHashMap<Limit, Limit> scaled = new ConcurrentHashMap<>();
+    /** {@code prefix + "{"}: every key starts with it. */
+    private final String keyHead;
+    /** Script arguments and key suffix per limit, built once (see {@link #encoded(Limit)}). */
+    private final ConcurrentHashMap<Limit, Encoded> encodings = new ConcurrentHashMap<>();
+    /** The last limit encoded, compared by identity: callers pass the same configured instance every time. */
+    private volatile @Nullable Encoded lastEncoded;
+
+    /** Most distinct limits whose encoding is kept: callers that build limits per request must not grow the map. */
+    private static final int MAX_ENCODINGS = 1024;
+
+    /** What a decision sends for one limit, as strings: computed once per limit instead of once per call. */
+    private static final class Encoded {
+        final Limit limit;
+        final String keySuffix;
+        final String interval;
+        final String burst;
+
+        Encoded(Limit limit) {
+            this.limit = limit;
+            this.keySuffix = "}:" + limit.id();
+            this.interval = Long.toString(limit.emissionIntervalMicros());
+            this.burst = Long.toString(limit.burst());
+        }
+    }
 
     private LettuceGcraStore(RedisStore.Builder b, @Nullable RedisScriptingAsyncCommands<String, String> redis,
                              RedisConnections.@Nullable Client client) {
         this.name = b.name;
-        this.prefix = b.prefix;
+        this.keyHead = b.prefix + '{';
         this.redis = redis;
         this.client = client;
         this.timeoutNanos = b.timeout.toNanos();
@@ -71,6 +97,7 @@ final class LettuceGcraStore implements RedisStore {
         this.listener = b.listener;
         this.testClock = b.testClock;
         this.ttlPadding = Long.toString(b.testTtlPaddingMillis);
+        this.localTicker = b.ticker;
         this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
         this.breaker.getEventPublisher().onStateTransition(e ->
                 LOG.warn("rate-limit store '{}': circuit breaker {}", name, e.getStateTransition()));
@@ -187,7 +214,7 @@ final class LettuceGcraStore implements RedisStore {
 
     @Override
     public String key(String subject, String limitId) {
-        return prefix + '{' + subject + "}:" + limitId;
+        return keyHead + subject + "}:" + limitId;
     }
 
     @Override
@@ -200,20 +227,59 @@ final class LettuceGcraStore implements RedisStore {
         return decide(subject, cost, List.of(limit));
     }
 
+    /**
+     * The blocking path: the caller's thread waits for the reply itself, bounded by the timeout (NOSCRIPT retry
+     * included), and turns it into a decision. No timer task and no completion chain per call, and the work of
+     * building the decision stays off Lettuce's event-loop thread. A timeout is a {@link TimeoutException}, a
+     * store failure for the circuit breaker and the failure policy exactly as on the asynchronous path.
+     */
     @Override
     public Decision decide(String subject, long cost, List<Limit> limits) {
+        Requests.check(subject, cost, limits);
+        if (!breaker.tryAcquirePermission()) {
+            enterDegraded("circuit breaker " + breaker.getState());
+            return policyDecision(subject, cost, limits);
+        }
+        String[] keys = keys(subject, limits);
+        String[] args = args(cost, limits);
+        long start = System.nanoTime();
+        long deadline = start + timeoutNanos;
+        RedisScriptingAsyncCommands<String, String> commands = redis;
+        CompletableFuture<List<Object>> call = commands != null
+                ? evalsha(commands, keys, args)
+                : connect().thenCompose(connected -> evalsha(connected, keys, args));
+        List<Object> reply = null;
+        Throwable error = null;
         try {
-            return decideAsync(subject, cost, limits).toCompletableFuture().get();
+            try {
+                reply = await(call, deadline);
+            } catch (ExecutionException e) {
+                Throwable cause = unwrap(e);
+                RedisScriptingAsyncCommands<String, String> connected = redis;
+                if (!isNoScript(cause) || connected == null) {
+                    throw e;
+                }
+                reply = await(reload(connected, keys, args), deadline);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return onFailure(subject, cost, limits, e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new RateLimitStoreException("rate-limit decision failed", e);
+            error = e;
+        } catch (TimeoutException e) {
+            error = e;
         }
+        return complete(reply, error, start, subject, cost, limits);
+    }
+
+    /** Waits for {@code reply} until {@code deadline} ({@link System#nanoTime()}). */
+    private static List<Object> await(CompletableFuture<List<Object>> reply, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 && !reply.isDone()) {
+            throw new TimeoutException();
+        }
+        return reply.get(Math.max(0L, left), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -227,42 +293,86 @@ final class LettuceGcraStore implements RedisStore {
             enterDegraded("circuit breaker " + breaker.getState());
             return CompletableFuture.completedFuture(policyDecision(subject, cost, limits));
         }
-        int n = limits.size();
-        String[] keys = new String[n];
-        String[] args = new String[3 + 2 * n];
-        args[0] = Long.toString(cost);
-        args[1] = testClock == null ? "" : Long.toString(testClock.read() / 1000L);
-        args[2] = ttlPadding;
-        for (int i = 0; i < n; i++) {
-            Limit limit = limits.get(i);
-            keys[i] = key(subject, limit.id());
-            args[3 + 2 * i] = Long.toString(limit.emissionIntervalMicros());
-            args[4 + 2 * i] = Long.toString(limit.burst());
-        }
+        String[] keys = keys(subject, limits);
+        String[] args = args(cost, limits);
         long start = System.nanoTime();
         RedisScriptingAsyncCommands<String, String> commands = redis;
         CompletableFuture<List<Object>> call = commands != null
                 ? run(commands, keys, args)
                 : connect().thenCompose(connected -> run(connected, keys, args));
+        // asynchronous callers have no thread waiting: the bound needs a timer task
         CompletableFuture<List<Object>> reply = call.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-        return reply.handle((r, error) -> {
-            long elapsed = System.nanoTime() - start;
-            if (error == null) {
-                try {
-                    Decision d = toDecision(r, limits);
-                    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-                    if (breaker.getState() == CircuitBreaker.State.CLOSED) {
-                        leaveDegraded();
-                    }
-                    return d;
-                } catch (RuntimeException e) {
-                    error = e;
+        return reply.handle((r, error) -> complete(r, error, start, subject, cost, limits));
+    }
+
+    /** The decision for a reply or an error; records the outcome in the circuit breaker. */
+    private Decision complete(@Nullable List<Object> reply, @Nullable Throwable error, long start, String subject,
+                              long cost, List<Limit> limits) {
+        long elapsed = System.nanoTime() - start;
+        Throwable failure = error;
+        if (failure == null) {
+            try {
+                Decision d = toDecision(reply, limits);
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                if (breaker.getState() == CircuitBreaker.State.CLOSED) {
+                    leaveDegraded();
+                }
+                return d;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        Throwable cause = unwrap(failure);
+        breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
+        return onFailure(subject, cost, limits, cause);
+    }
+
+    private String[] keys(String subject, List<Limit> limits) {
+        int n = limits.size();
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = keyHead + subject + encoded(limits.get(i)).keySuffix;
+        }
+        return keys;
+    }
+
+    private String[] args(long cost, List<Limit> limits) {
+        int n = limits.size();
+        String[] args = new String[3 + 2 * n];
+        args[0] = cost == 1 ? "1" : Long.toString(cost);
+        args[1] = testClock == null ? "" : Long.toString(testClock.read() / 1000L);
+        args[2] = ttlPadding;
+        for (int i = 0; i < n; i++) {
+            Encoded e = encoded(limits.get(i));
+            args[3 + 2 * i] = e.interval;
+            args[4 + 2 * i] = e.burst;
+        }
+        return args;
+    }
+
+    /** The encoding of {@code limit}: the last one if it is the same instance, else from the map (bounded). */
+    private Encoded encoded(Limit limit) {
+        Encoded e = lastEncoded;
+        if (e != null && e.limit == limit) {
+            return e;
+        }
+        e = encodings.get(limit);
+        if (e == null) {
+            if (localTicker instanceof CoarseTicker coarse) {
+                coarse.check(limit.scaled(localShare)); // fail on first use, not in the middle of an outage
+            }
+            e = new Encoded(limit);
+            if (encodings.size() < MAX_ENCODINGS) {
+                Encoded previous = encodings.putIfAbsent(limit, e);
+                if (previous != null) {
+                    e = previous;
                 }
             }
-            Throwable cause = unwrap(error);
-            breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
-            return onFailure(subject, cost, limits, cause);
-        });
+        }
+        if (e.limit == limit) {
+            lastEncoded = e;
+        }
+        return e;
     }
 
     @Override
@@ -291,11 +401,16 @@ final class LettuceGcraStore implements RedisStore {
         return "RedisStore[" + name + ", " + policy.configName() + (degraded() ? ", degraded]" : "]");
     }
 
+    private static CompletableFuture<List<Object>> evalsha(RedisScriptingAsyncCommands<String, String> commands,
+                                                           String[] keys, String[] args) {
+        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture();
+    }
+
     /** One {@code EVALSHA}; on {@code NOSCRIPT}, one {@code EVAL} that also reloads the script. */
     private CompletableFuture<List<Object>> run(RedisScriptingAsyncCommands<String, String> commands, String[] keys,
                                                 String[] args) {
-        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
-                .toCompletableFuture()
+        return evalsha(commands, keys, args)
                 .exceptionallyCompose(e -> isNoScript(e) ? reload(commands, keys, args)
                         : CompletableFuture.failedFuture(e));
     }

@@ -26,7 +26,11 @@ import org.jspecify.annotations.Nullable;
  *       nothing. The hash tag keeps a subject's keys in one slot, so multi-limit scripts run on Redis Cluster.</li>
  *   <li><b>Bounded.</b> Every call has a timeout (default {@value #DEFAULT_TIMEOUT_MILLIS} ms) and goes through a
  *       resilience4j circuit breaker: while it is open a decision costs microseconds; half-open probes recover
- *       automatically when Redis returns.</li>
+ *       automatically when Redis returns. A blocking {@code decide} waits for the reply on the caller's thread
+ *       with that deadline; {@code decideAsync} bounds its future with a timer. Either way a timeout is a
+ *       {@link java.util.concurrent.TimeoutException}, a store failure for the breaker and the policy; the
+ *       connection's own Lettuce command timeout is not relied upon (it is coarser, and an injected connection
+ *       may set it to anything).</li>
  *   <li><b>Failure is a policy.</b> When Redis fails or the breaker is open, the {@link FailurePolicy} answers
  *       (default {@link FailurePolicy#LOCAL_FALLBACK} at share 1.0) and the decision is flagged
  *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and
@@ -38,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  *       lets through (half-open) connects again, still bounded by the decision timeout, so the store recovers by
  *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
  * </ul>
+ *
+ * <p>Requires Redis 5 or later (the script writes after reading {@code TIME}, relying on effects replication).
  *
  * <p>URIs: {@code redis://host:6379/0}, {@code rediss://} for TLS, {@code redis-sentinel://h1:26379,h2:26379/0#mymaster}
  * for Sentinel, and {@code redis-cluster://h1:6379,h2:6379} (or {@code rediss-cluster://}) for Cluster. Or inject
@@ -222,7 +228,9 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * @param ticker the clock of the local fallback store only; Redis decisions use Redis {@code TIME}
+         * @param ticker the clock of the local fallback store only; Redis decisions use Redis {@code TIME}. With a
+         *               {@link io.twisterlab.ratelimit.CoarseTicker} a limit too fine for it is rejected on its
+         *               first decision, not during an outage
          * @return this builder
          */
         public Builder ticker(Ticker ticker) {

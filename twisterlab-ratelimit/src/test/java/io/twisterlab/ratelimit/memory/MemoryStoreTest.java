@@ -140,6 +140,28 @@ class MemoryStoreTest {
     }
 
     @Test
+    void equalLimitsShareOneStateWhicheverInstanceIsPassedAndCloseForgetsIt() {
+        Limit a = Limit.of(2, Duration.ofHours(1));
+        Limit b = Limit.of(2, Duration.ofHours(1));
+        assertThat(b).isEqualTo(a).isNotSameAs(a);
+        MemoryStore store = MemoryStore.builder().ticker(ticker).build();
+        try {
+            assertThat(store.tryAcquire("s", 1, a)).isEqualTo(1);
+            assertThat(store.tryAcquire("s", 1, b)).as("an equal instance sees the same state").isZero();
+            assertThat(store.decide("s", 1, a).allowed()).isFalse();
+            assertThat(store.decide("s", 1, b).allowed()).isFalse();
+            assertThat(store.decide("s", 1, List.of(a)).allowed()).isFalse();
+            store.close();
+            assertThat(store.trackedKeys()).isZero();
+            assertThat(store.tryAcquire("s", 1, a)).as("after close, a fresh state").isEqualTo(1);
+            assertThat(store.tryAcquire("s", 1, b)).isZero();
+            assertThat(store.trackedKeys()).isEqualTo(1);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void tryAcquireEncodesDenials() {
         Limit limit = Limit.of(2, Duration.ofSeconds(1));
         try (MemoryStore store = MemoryStore.builder().ticker(ticker).build()) {

@@ -1,6 +1,7 @@
 package io.twisterlab.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -8,12 +9,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
+import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.FakeTicker;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimiter;
+import io.twisterlab.ratelimit.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +98,17 @@ class RedisStoreIT {
     }
 
     @Test
+    void aCoarseFallbackTickerRejectsATooFineLimitOnItsFirstDecision() {
+        Limit tooFine = Limit.of(2_000, Duration.ofSeconds(1)); // 500 µs < 10 × 100 µs
+        try (CoarseTicker clock = Ticker.coarse(Duration.ofNanos(100_000));
+             RedisStore store = store(FailurePolicy.LOCAL_FALLBACK).ticker(clock).build()) {
+            assertThatThrownBy(() -> store.decide("coarse", 1, tooFine))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("coarse ticker");
+            assertThat(store.decide("coarse", 1, HOURLY).degraded()).isFalse();
+        }
+    }
+
+    @Test
     void keysAreHashTaggedAndExpireWhenFull() {
         try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).keyPrefix("app:").build()) {
             store.decide("203.0.113.5", 3, List.of(PER_SECOND, HOURLY));
@@ -151,10 +165,20 @@ class RedisStoreIT {
             assertThat(store.degraded()).as("a healthy Redis answers within the timeout").isFalse();
             events.errors.clear();
             admin.clientPause(3_000); // synchronous: once OK, Redis holds every client's commands
+            long start = System.nanoTime();
             Decision d = store.decide("slow", 1, HOURLY);
+            long blockingMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(d.degraded()).isTrue();
             assertThat(d.allowed()).isTrue();
-            assertThat(events.errors).anySatisfy(e -> assertThat(e).isInstanceOf(TimeoutException.class));
+            assertThat(blockingMillis).as("the blocking decision waited at most about the timeout").isLessThan(1_500);
+            // the asynchronous path has its own bound (no caller thread waits for it), still within the pause
+            start = System.nanoTime();
+            Decision async = store.decideAsync("slow", 1, List.of(HOURLY)).toCompletableFuture().join();
+            long asyncMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(async.degraded()).isTrue();
+            assertThat(asyncMillis).as("the asynchronous decision waited at most about the timeout").isLessThan(1_500);
+            assertThat(events.errors).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(e -> assertThat(e).isInstanceOf(TimeoutException.class));
         }
     }
 
