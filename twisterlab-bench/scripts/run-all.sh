@@ -5,12 +5,15 @@
 # Usage (from the repository root, after ./mvnw -B -pl twisterlab-bench,twisterlab-server -am package -DskipTests):
 #   twisterlab-bench/scripts/run-all.sh [results-dir]      # default twisterlab-bench/results
 # Overrides: ROUNDS=5 JMH_OPTS="-f 1 -wi 3 -w 1s -i 5 -r 1s" twisterlab-bench/scripts/run-all.sh
+# Parts: PARTS="single keyed anatomy heap redis http" (the default, all of them); e.g. PARTS="single redis".
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-JAR="$ROOT/twisterlab-bench/target/benchmarks.jar"
+JAR="${JAR:-$ROOT/twisterlab-bench/target/benchmarks.jar}"
 OUT="${1:-$ROOT/twisterlab-bench/results}"
 ROUNDS="${ROUNDS:-3}"
 JMH_OPTS="${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s}"
+PARTS=" ${PARTS:-single keyed anatomy heap redis http} "
+part() { [[ "$PARTS" == *" $1 "* ]]; }
 mkdir -p "$OUT/raw"
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B -pl twisterlab-bench -am package -DskipTests first" >&2; exit 1; }
 
@@ -22,7 +25,7 @@ mkdir -p "$OUT/raw"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "redis-benchmark: $(command -v redis-benchmark || echo 'NOT FOUND (apt-get install -y redis-tools)')"
   echo "wrk: $(command -v wrk || echo 'NOT FOUND (apt-get install -y wrk)')"
-  echo "jmh opts: $JMH_OPTS, $ROUNDS interleaved rounds"
+  echo "jmh opts: $JMH_OPTS, $ROUNDS interleaved rounds; parts:$PARTS"
 } | tee "$OUT/machine.txt"
 
 jmh() { # name regex extra-args...
@@ -31,26 +34,36 @@ jmh() { # name regex extra-args...
   java -jar "$JAR" "$regex" $JMH_OPTS -prof gc "$@" -rf json -rff "$OUT/raw/$name.json" > "$OUT/raw/$name.txt" 2>&1
 }
 
-SINGLE="baseline_nanoTime twisterlab_tryAcquire twisterlab_decide bucket4j_tryConsumeAndReturnRemaining resilience4j_acquirePermission guava_tryAcquire"
+SINGLE="baseline_nanoTime twisterlab_tryAcquire twisterlab_decide bucket4j_tryConsumeAndReturnRemaining resilience4j_acquirePermission guava_tryAcquire twisterlab_tryAcquire_coarseClock bucket4j_tryConsumeAndReturnRemaining_coarseClock"
 KEYED="twisterlab_tryAcquire bucket4j_chm resilience4j_registry"
 for r in $(seq 1 "$ROUNDS"); do
-  for b in $SINGLE; do
-    jmh "single-key-t1-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=OPEN
-    jmh "single-key-t2-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 2 -p regime=OPEN
-    jmh "single-key-t1-EXHAUSTED-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=EXHAUSTED
-  done
-  for b in $KEYED; do
-    jmh "keyed-t1-$b-r$r" "KeyedBenchmark.$b\$" -t 1
-  done
+  if part single; then
+    for b in $SINGLE; do
+      jmh "single-key-t1-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=OPEN
+      jmh "single-key-t2-OPEN-$b-r$r" "SingleKeyBenchmark.$b\$" -t 2 -p regime=OPEN
+      jmh "single-key-t1-EXHAUSTED-$b-r$r" "SingleKeyBenchmark.$b\$" -t 1 -p regime=EXHAUSTED
+    done
+  fi
+  if part keyed; then
+    for b in $KEYED; do
+      jmh "keyed-t1-$b-r$r" "KeyedBenchmark.$b\$" -t 1
+    done
+  fi
 done
-jmh "anatomy-t1" "MemoryStoreAnatomyBenchmark" -t 1
+if part anatomy; then jmh "anatomy-t1" "MemoryStoreAnatomyBenchmark" -t 1; fi
 
-java -Xms3g -Xmx3g -cp "$JAR" io.twisterlab.bench.HeapPerKey 1000000 | tee "$OUT/heap-per-key.md"
+if part heap; then
+  java -Xms3g -Xmx3g -cp "$JAR" io.twisterlab.bench.HeapPerKey 1000000 | tee "$OUT/heap-per-key.md"
+fi
 
-java -cp "$JAR" io.twisterlab.bench.RedisHarness --warmup 2 --seconds 3 --rounds "$ROUNDS" --callers 1,16,64 \
-  --keys 100000 --out "$OUT/redis.md" 2> >(grep -v '^SLF4J' >&2)
+if part redis; then
+  java -cp "$JAR" io.twisterlab.bench.RedisHarness --warmup 2 --seconds 3 --rounds "$ROUNDS" --callers 1,16,64 \
+    --keys 100000 --out "$OUT/redis.md" 2> >(grep -v '^SLF4J' >&2)
+fi
 
-if [ -f "$ROOT/twisterlab-server/target/twisterlab-server.jar" ]; then
+if ! part http; then
+  :
+elif [ -f "$ROOT/twisterlab-server/target/twisterlab-server.jar" ]; then
   java -cp "$JAR" io.twisterlab.bench.HttpHarness --server-jar "$ROOT/twisterlab-server/target/twisterlab-server.jar" \
     --rounds 5 --seconds 5 --warmup 10 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
 else

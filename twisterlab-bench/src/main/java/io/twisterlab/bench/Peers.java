@@ -3,10 +3,12 @@ package io.twisterlab.bench;
 import com.google.common.util.concurrent.RateLimiter;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.Ticker;
 import java.time.Duration;
 
 /**
@@ -14,8 +16,8 @@ import java.time.Duration;
  *
  * <p>Two regimes:
  * <ul>
- *   <li>{@link Regime#OPEN}: 1,000,000 permits per second with a burst of 2^40 — the limit is never reached during a
- *       run, so every decision takes the <em>allowed</em> path (state is written on every call). This is the
+ *   <li>{@link Regime#OPEN}: 10,000 permits per second with a burst of 2^40 — the limit is never reached during a
+ *       run (an emission interval of 100 µs, so a {@link io.twisterlab.ratelimit.CoarseTicker} of 10 µs may decide it), so every decision takes the <em>allowed</em> path (state is written on every call). This is the
  *       headline: most real traffic is allowed.</li>
  *   <li>{@link Regime#EXHAUSTED}: 1,000 per second, burst 1,000 — exhausted within the first milliseconds, so almost
  *       every decision takes the <em>denied</em> path (the 429 path).</li>
@@ -35,10 +37,10 @@ public final class Peers {
         EXHAUSTED
     }
 
-    /** Burst of the open regime: 2^40 permits, at 1 µs per permit well within {@link Limit#MAX_TOLERANCE_MICROS}. */
+    /** Burst of the open regime: 2^40 permits, at 100 µs per permit within {@link Limit#MAX_TOLERANCE_MICROS}. */
     public static final long OPEN_BURST = 1L << 40;
     /** Permits per second of the open regime. */
-    public static final long OPEN_RATE = 1_000_000L;
+    public static final long OPEN_RATE = 10_000L;
     /** Permits per second (and burst) of the exhausted regime. */
     public static final long EXHAUSTED_RATE = 1_000L;
 
@@ -73,13 +75,40 @@ public final class Peers {
      * @return a local lock-free Bucket4j bucket with nanosecond precision
      */
     public static Bucket bucket4j(Regime regime) {
+        return bucket4j(regime, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    /**
+     * @param regime the regime
+     * @param clock  the bucket's clock, in nanoseconds
+     * @return a local lock-free Bucket4j bucket reading {@code clock}
+     */
+    public static Bucket bucket4j(Regime regime, TimeMeter clock) {
         long capacity = regime == Regime.OPEN ? OPEN_BURST : EXHAUSTED_RATE;
         long rate = regime == Regime.OPEN ? OPEN_RATE : EXHAUSTED_RATE;
         return Bucket.builder()
                 .addLimit(l -> l.capacity(capacity).refillGreedy(rate, Duration.ofSeconds(1)))
-                .withNanosecondPrecision()
+                .withCustomTimePrecision(clock)
                 .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE)
                 .build();
+    }
+
+    /**
+     * @param ticker one of our clocks
+     * @return the same clock as a Bucket4j {@code TimeMeter} (monotonic, not wall-clock based)
+     */
+    public static TimeMeter timeMeter(Ticker ticker) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return ticker.read();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
     }
 
     /**

@@ -38,7 +38,8 @@ class BenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(smoke(SingleKeyBenchmark.class.getName())).run();
         assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
                 .containsExactlyInAnyOrder("baseline_nanoTime", "twisterlab_tryAcquire", "twisterlab_decide",
-                        "bucket4j_tryConsumeAndReturnRemaining", "resilience4j_acquirePermission", "guava_tryAcquire");
+                        "bucket4j_tryConsumeAndReturnRemaining", "resilience4j_acquirePermission", "guava_tryAcquire",
+                        "twisterlab_tryAcquire_coarseClock", "bucket4j_tryConsumeAndReturnRemaining_coarseClock");
     }
 
     @Test
