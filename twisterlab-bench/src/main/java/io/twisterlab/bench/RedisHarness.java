@@ -44,7 +44,10 @@ import org.jspecify.annotations.Nullable;
  * The Redis harness (a main, not a unit test): decisions per second and p50/p99 latency with 1, 16 and 64 concurrent
  * callers against one local {@code redis-server}, for
  * <ul>
- *   <li><b>twisterlab</b>: our {@code RedisStore} (one {@code EVALSHA} per decision) on one Lettuce connection;</li>
+ *   <li><b>twisterlab</b>: our {@code RedisStore} on one Lettuce connection (concurrent decisions coalesced into
+ *       shared script calls, the default);</li>
+ *   <li><b>twisterlab unbatched</b>: the same with {@code maxBatchSize(1)}, one {@code EVALSHA} per decision, on its
+ *       own connection;</li>
  *   <li><b>bucket4j</b>: Bucket4j's Lettuce compare-and-swap proxy manager on one Lettuce connection;</li>
  *   <li><b>reference</b>: {@code redis-benchmark -P 16} sending the very same GCRA script ({@code EVALSHA} with its
  *       SHA-1) — the physical ceiling of this machine, written in C, pipelined.</li>
@@ -142,8 +145,12 @@ public final class RedisHarness {
     }
 
     private static final String HOT = "hot";
-    /** Every peer, as named in {@code --peers}: {@code twisterlab}, {@code bucket4j}, {@code reference}. */
-    static final List<String> ALL_PEERS = List.of("twisterlab", "bucket4j", "reference");
+    /**
+     * Every peer, as named in {@code --peers}: {@code twisterlab}, {@code twisterlab-unbatched} (the same store with
+     * {@code maxBatchSize(1)}: one script call per decision), {@code bucket4j}, {@code reference}.
+     */
+    static final List<String> ALL_PEERS = List.of("twisterlab", "twisterlab-unbatched", "bucket4j", "reference");
+    private static final Limit FIRST_LIMIT = Peers.limit(Peers.Regime.OPEN, "bench");
     private static final Limit SECOND_LIMIT =
             Limit.builder("bench2").permits(10 * Peers.OPEN_RATE).per(Duration.ofSeconds(10)).burst(Peers.OPEN_BURST).build();
 
@@ -248,16 +255,15 @@ public final class RedisHarness {
                 .orElse("NOT FOUND on PATH: the reference rows will be marked missing (apt-get install -y redis-tools)"));
         admin.scriptLoad(BenchScript.source());
         List<Result> results = new ArrayList<>();
-        List<Limit> one = List.of(Peers.limit(Peers.Regime.OPEN, "bench"));
-        List<Limit> two = List.of(one.get(0), SECOND_LIMIT);
+        List<Limit> one = List.of(FIRST_LIMIT);
+        List<Limit> two = List.of(FIRST_LIMIT, SECOND_LIMIT);
         int max = Arrays.stream(options.callers()).max().orElse(1);
         try (StatefulRedisConnection<String, String> ours = client.connect();
              StatefulRedisConnection<String, byte[]> b4j =
                      client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            RedisStore store = RedisStore.builder(ours)
-                    .timeout(Duration.ofSeconds(10))
-                    .failurePolicy(FailurePolicy.FAIL_CLOSED)
-                    .build();
+            RedisStore store = ourStore(ours, RedisStore.DEFAULT_MAX_BATCH_SIZE);
+            StatefulRedisConnection<String, String> unbatchedConnection = client.connect();
+            RedisStore unbatched = ourStore(unbatchedConnection, 1);
             ProxyManager<String> proxies = Bucket4jLettuce.casBasedBuilder(b4j)
                     .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                     .build();
@@ -269,50 +275,49 @@ public final class RedisHarness {
             // Experiment (--our-connections n): our store spread over n connections (n event-loop threads), each
             // caller thread always using the same one. Default 1: one connection, like Bucket4j here.
             RedisStore[] stores = new RedisStore[options.ourConnections()];
-            List<StatefulRedisConnection<String, String>> extra = new ArrayList<>();
+            List<StatefulRedisConnection<String, String>> extra = new ArrayList<>(List.of(unbatchedConnection));
             stores[0] = store;
             for (int i = 1; i < stores.length; i++) {
                 StatefulRedisConnection<String, String> c = client.connect();
                 extra.add(c);
-                stores[i] = RedisStore.builder(c).timeout(Duration.ofSeconds(10)).failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+                stores[i] = ourStore(c, RedisStore.DEFAULT_MAX_BATCH_SIZE);
             }
-            Decider oursOne = stores.length == 1 ? oursDecider(store, one) : spread(stores, one);
-            Decider oursTwo = stores.length == 1 ? oursDecider(store, two) : spread(stores, two);
-            Decider b4jOneDecider = bucket4jDecider(proxies, b4jOne);
-            Decider b4jTwoDecider = bucket4jDecider(proxies, b4jTwo);
             List<String> peers = options.peers();
-            boolean ourRows = peers.contains("twisterlab");
-            boolean b4jRows = peers.contains("bucket4j");
+            // the JVM peers, in row order: name in --peers, name in the table, deciders for one and two limits
+            List<JavaPeer> javaPeers = new ArrayList<>();
+            if (peers.contains("twisterlab")) {
+                javaPeers.add(new JavaPeer("twisterlab",
+                        stores.length == 1 ? oursDecider(store, one) : spread(stores, one),
+                        stores.length == 1 ? oursDecider(store, two) : spread(stores, two)));
+            }
+            if (peers.contains("twisterlab-unbatched")) {
+                javaPeers.add(new JavaPeer("twisterlab unbatched", oursDecider(unbatched, one), oursDecider(unbatched, two)));
+            }
+            if (peers.contains("bucket4j")) {
+                javaPeers.add(new JavaPeer("bucket4j CAS", bucket4jDecider(proxies, b4jOne), bucket4jDecider(proxies, b4jTwo)));
+            }
             boolean refRows = peers.contains("reference");
             for (int c : options.callers()) {
-                if (ourRows) {
-                    results.add(measure("spread keys, 1 limit", "twisterlab", c, false, oursOne));
-                }
-                if (b4jRows) {
-                    results.add(measure("spread keys, 1 limit", "bucket4j CAS", c, false, b4jOneDecider));
+                for (JavaPeer p : javaPeers) {
+                    results.add(measure("spread keys, 1 limit", p.label(), c, false, p.one()));
                 }
                 if (refRows) {
                     results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
                 }
             }
-            if (ourRows) {
-                results.add(measure("spread keys, 2 limits", "twisterlab", max, false, oursTwo));
-            }
-            if (b4jRows) {
-                results.add(measure("spread keys, 2 limits", "bucket4j CAS", max, false, b4jTwoDecider));
+            for (JavaPeer p : javaPeers) {
+                results.add(measure("spread keys, 2 limits", p.label(), max, false, p.two()));
             }
             if (refRows) {
                 results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
             }
-            if (ourRows) {
-                results.add(measure("hot key, 1 limit", "twisterlab", max, true, oursOne));
-            }
-            if (b4jRows) {
-                results.add(measure("hot key, 1 limit", "bucket4j CAS", max, true, b4jOneDecider));
+            for (JavaPeer p : javaPeers) {
+                results.add(measure("hot key, 1 limit", p.label(), max, true, p.one()));
             }
             if (refRows) {
                 results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
             }
+            unbatched.close();
             for (RedisStore s : stores) {
                 s.close();
             }
@@ -322,6 +327,18 @@ public final class RedisHarness {
             adminClient.shutdown();
         }
         return results;
+    }
+
+    /** A peer measured in this JVM. */
+    private record JavaPeer(String label, Decider one, Decider two) {
+    }
+
+    private static RedisStore ourStore(StatefulRedisConnection<String, String> connection, int maxBatchSize) {
+        return RedisStore.builder(connection)
+                .timeout(Duration.ofSeconds(10))
+                .failurePolicy(FailurePolicy.FAIL_CLOSED)
+                .maxBatchSize(maxBatchSize)
+                .build();
     }
 
     private static Decider spread(RedisStore[] stores, List<Limit> limits) {
@@ -423,9 +440,11 @@ public final class RedisHarness {
         if (limits == 2) {
             script.add("rb:{" + subject + "}:bench2");
         }
-        script.addAll(List.of("1", "", "0", "1", Long.toString(Peers.OPEN_BURST)));
-        if (limits == 2) {
-            script.addAll(List.of("1", Long.toString(Peers.OPEN_BURST)));
+        // one decision per call, as the script's ARGV says: time override, TTL padding, cost, limit count, then
+        // per limit its emission interval (µs) and burst
+        script.addAll(List.of("", "0", "1", Integer.toString(limits)));
+        for (Limit l : limits == 2 ? List.of(FIRST_LIMIT, SECOND_LIMIT) : List.of(FIRST_LIMIT)) {
+            script.addAll(List.of(Long.toString(l.emissionIntervalMicros()), Long.toString(l.burst())));
         }
         double calibrated = runRedisBenchmark(command, options.referenceCalibration(), script)[0];
         long n = Math.max(options.referenceCalibration(), (long) (calibrated * options.measureSeconds()));

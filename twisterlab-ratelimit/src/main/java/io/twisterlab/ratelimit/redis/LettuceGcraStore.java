@@ -20,16 +20,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Lettuce implementation of {@link RedisStore}. */
+/**
+ * The Lettuce implementation of {@link RedisStore}.
+ *
+ * <p>Decisions are coalesced: each one is queued, and a script call ({@link Batch}) carries every queued decision
+ * (up to the batch size) whenever fewer than {@link #maxInFlight} calls are in flight. A lone caller is sent at
+ * once, alone; concurrent callers that arrive while calls are in flight ride together on the next one. Callers
+ * wait on their own {@link Pending#reply} with their own deadline; a caller that gives up marks its decision done,
+ * so that it is skipped if not sent yet, and releases the in-flight slot of the call carrying it, so that a call
+ * Redis never answers cannot stall the queue.
+ */
 final class LettuceGcraStore implements RedisStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(LettuceGcraStore.class);
@@ -67,6 +78,43 @@ final class LettuceGcraStore implements RedisStore {
 
     /** Most distinct limits whose encoding is kept: callers that build limits per request must not grow the map. */
     private static final int MAX_ENCODINGS = 1024;
+    /** Script calls in flight at once when decisions are coalesced: one being answered while the next fills up. */
+    private static final int COALESCING_IN_FLIGHT = 2;
+
+    /** Most decisions one script call carries. */
+    private final int maxBatch;
+    /** Most script calls in flight; unbounded when every decision goes alone. */
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+    /** One decision on its way: its reply is its {@value GcraScript#REPLY_WIDTH} values of a call's reply. */
+    private static final class Pending {
+        final String subject;
+        final long cost;
+        final Encoded[] limits;
+        final CompletableFuture<List<Object>> reply = new CompletableFuture<>();
+        /** The call carrying it, once drained from the queue. */
+        volatile @Nullable Batch batch;
+
+        Pending(String subject, long cost, Encoded[] limits) {
+            this.subject = subject;
+            this.cost = cost;
+            this.limits = limits;
+        }
+    }
+
+    /** One script call; holds an in-flight slot until answered, or until one of its callers gives up. */
+    private final class Batch {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+                dispatch();
+            }
+        }
+    }
 
     /** What a decision sends for one limit, as strings: computed once per limit instead of once per call. */
     private static final class Encoded {
@@ -98,6 +146,9 @@ final class LettuceGcraStore implements RedisStore {
         this.testClock = b.testClock;
         this.ttlPadding = Long.toString(b.testTtlPaddingMillis);
         this.localTicker = b.ticker;
+        // on Redis Cluster the keys of different subjects live in different slots: one script call per decision
+        this.maxBatch = b.clusterConnection != null ? 1 : b.maxBatchSize;
+        this.maxInFlight = maxBatch == 1 ? Integer.MAX_VALUE : COALESCING_IN_FLIGHT;
         this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
         this.breaker.getEventPublisher().onStateTransition(e ->
                 LOG.warn("rate-limit store '{}': circuit breaker {}", name, e.getStateTransition()));
@@ -228,10 +279,11 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     /**
-     * The blocking path: the caller's thread waits for the reply itself, bounded by the timeout (NOSCRIPT retry
-     * included), and turns it into a decision. No timer task and no completion chain per call, and the work of
-     * building the decision stays off Lettuce's event-loop thread. A timeout is a {@link TimeoutException}, a
-     * store failure for the circuit breaker and the failure policy exactly as on the asynchronous path.
+     * The blocking path: the caller's thread waits for its reply itself, bounded by the timeout (queueing and
+     * NOSCRIPT retry included), and turns it into a decision. No timer task and no completion chain per call,
+     * and the work of building the decision stays off Lettuce's event-loop thread. A timeout is a
+     * {@link TimeoutException}, a store failure for the circuit breaker and the failure policy exactly as on the
+     * asynchronous path.
      */
     @Override
     public Decision decide(String subject, long cost, List<Limit> limits) {
@@ -240,46 +292,23 @@ final class LettuceGcraStore implements RedisStore {
             enterDegraded("circuit breaker " + breaker.getState());
             return policyDecision(subject, cost, limits);
         }
-        String[] keys = keys(subject, limits);
-        String[] args = args(cost, limits);
         long start = System.nanoTime();
-        long deadline = start + timeoutNanos;
-        RedisScriptingAsyncCommands<String, String> commands = redis;
-        CompletableFuture<List<Object>> call = commands != null
-                ? evalsha(commands, keys, args)
-                : connect().thenCompose(connected -> evalsha(connected, keys, args));
+        Pending pending = submit(subject, cost, limits);
         List<Object> reply = null;
         Throwable error = null;
         try {
-            try {
-                reply = await(call, deadline);
-            } catch (ExecutionException e) {
-                Throwable cause = unwrap(e);
-                RedisScriptingAsyncCommands<String, String> connected = redis;
-                if (!isNoScript(cause) || connected == null) {
-                    throw e;
-                }
-                reply = await(reload(connected, keys, args), deadline);
-            }
+            reply = pending.reply.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            giveUp(pending, e);
             return onFailure(subject, cost, limits, e);
         } catch (ExecutionException e) {
             error = e;
         } catch (TimeoutException e) {
+            giveUp(pending, e);
             error = e;
         }
         return complete(reply, error, start, subject, cost, limits);
-    }
-
-    /** Waits for {@code reply} until {@code deadline} ({@link System#nanoTime()}). */
-    private static List<Object> await(CompletableFuture<List<Object>> reply, long deadline)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 && !reply.isDone()) {
-            throw new TimeoutException();
-        }
-        return reply.get(Math.max(0L, left), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -293,16 +322,128 @@ final class LettuceGcraStore implements RedisStore {
             enterDegraded("circuit breaker " + breaker.getState());
             return CompletableFuture.completedFuture(policyDecision(subject, cost, limits));
         }
-        String[] keys = keys(subject, limits);
-        String[] args = args(cost, limits);
         long start = System.nanoTime();
-        RedisScriptingAsyncCommands<String, String> commands = redis;
-        CompletableFuture<List<Object>> call = commands != null
-                ? run(commands, keys, args)
-                : connect().thenCompose(connected -> run(connected, keys, args));
+        Pending pending;
+        try {
+            pending = submit(subject, cost, limits);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         // asynchronous callers have no thread waiting: the bound needs a timer task
-        CompletableFuture<List<Object>> reply = call.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-        return reply.handle((r, error) -> complete(r, error, start, subject, cost, limits));
+        return pending.reply.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((r, error) -> {
+            if (error instanceof TimeoutException) {
+                giveUp(pending, error);
+            }
+            return complete(r, error, start, subject, cost, limits);
+        });
+    }
+
+    /** Queues one decision (its limits encoded, and so validated, on the caller's thread) and dispatches. */
+    private Pending submit(String subject, long cost, List<Limit> limits) {
+        Encoded[] encoded = new Encoded[limits.size()];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encoded(limits.get(i));
+        }
+        Pending pending = new Pending(subject, cost, encoded);
+        queue.offer(pending);
+        dispatch();
+        return pending;
+    }
+
+    /**
+     * The caller no longer waits: a decision not sent yet will be skipped, and the call carrying one is no longer
+     * counted in flight. (Either the dispatcher sees the decision done, or this sees its batch: both are volatile.)
+     */
+    private static void giveUp(Pending pending, Throwable why) {
+        pending.reply.completeExceptionally(why);
+        Batch carrier = pending.batch;
+        if (carrier != null) {
+            carrier.release();
+        }
+    }
+
+    /** Sends queued decisions while an in-flight slot is free. Runs on callers' threads and on the event loop. */
+    private void dispatch() {
+        while (!queue.isEmpty()) {
+            int n = inFlight.get();
+            if (n >= maxInFlight) {
+                return; // a call in flight dispatches again when it is released
+            }
+            if (!inFlight.compareAndSet(n, n + 1)) {
+                continue;
+            }
+            Batch batch = new Batch();
+            List<Pending> members = drain(batch);
+            if (members.isEmpty()) {
+                inFlight.decrementAndGet();
+            } else {
+                send(batch, members);
+            }
+        }
+    }
+
+    private List<Pending> drain(Batch batch) {
+        List<Pending> members = new ArrayList<>(maxBatch == 1 ? 1 : 8);
+        Pending p;
+        while (members.size() < maxBatch && (p = queue.poll()) != null) {
+            p.batch = batch;
+            if (!p.reply.isDone()) {
+                members.add(p);
+            }
+        }
+        return members;
+    }
+
+    /** One script call for {@code members}; their replies are completed when it is answered. */
+    private void send(Batch batch, List<Pending> members) {
+        int keyCount = 0;
+        for (Pending p : members) {
+            keyCount += p.limits.length;
+        }
+        String[] keys = new String[keyCount];
+        String[] args = new String[2 + 2 * members.size() + 2 * keyCount];
+        args[0] = testClock == null ? "" : Long.toString(testClock.read() / 1000L);
+        args[1] = ttlPadding;
+        int k = 0;
+        int a = 2;
+        for (Pending p : members) {
+            args[a++] = p.cost == 1 ? "1" : Long.toString(p.cost);
+            args[a++] = Integer.toString(p.limits.length);
+            for (Encoded e : p.limits) {
+                keys[k++] = keyHead + p.subject + e.keySuffix;
+                args[a++] = e.interval;
+                args[a++] = e.burst;
+            }
+        }
+        CompletableFuture<List<Object>> call;
+        try {
+            RedisScriptingAsyncCommands<String, String> commands = redis;
+            call = commands != null
+                    ? run(commands, keys, args)
+                    : connect().thenCompose(connected -> run(connected, keys, args));
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((reply, error) -> {
+            batch.release(); // the next call goes out before this one's callers are woken
+            deliver(members, reply, error);
+        });
+    }
+
+    private static void deliver(List<Pending> members, @Nullable List<Object> reply, @Nullable Throwable error) {
+        int width = GcraScript.REPLY_WIDTH;
+        Throwable failure = error;
+        if (failure == null && (reply == null || reply.size() != width * members.size())) {
+            failure = new RateLimitStoreException("unexpected reply from the rate-limit script for "
+                    + members.size() + " decision(s): " + reply);
+        }
+        for (int i = 0; i < members.size(); i++) {
+            if (failure != null) {
+                members.get(i).reply.completeExceptionally(failure);
+            } else {
+                members.get(i).reply.complete(reply.subList(width * i, width * (i + 1)));
+            }
+        }
     }
 
     /** The decision for a reply or an error; records the outcome in the circuit breaker. */
@@ -325,29 +466,6 @@ final class LettuceGcraStore implements RedisStore {
         Throwable cause = unwrap(failure);
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
         return onFailure(subject, cost, limits, cause);
-    }
-
-    private String[] keys(String subject, List<Limit> limits) {
-        int n = limits.size();
-        String[] keys = new String[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = keyHead + subject + encoded(limits.get(i)).keySuffix;
-        }
-        return keys;
-    }
-
-    private String[] args(long cost, List<Limit> limits) {
-        int n = limits.size();
-        String[] args = new String[3 + 2 * n];
-        args[0] = cost == 1 ? "1" : Long.toString(cost);
-        args[1] = testClock == null ? "" : Long.toString(testClock.read() / 1000L);
-        args[2] = ttlPadding;
-        for (int i = 0; i < n; i++) {
-            Encoded e = encoded(limits.get(i));
-            args[3 + 2 * i] = e.interval;
-            args[4 + 2 * i] = e.burst;
-        }
-        return args;
     }
 
     /** The encoding of {@code limit}: the last one if it is the same instance, else from the map (bounded). */
@@ -401,16 +519,11 @@ final class LettuceGcraStore implements RedisStore {
         return "RedisStore[" + name + ", " + policy.configName() + (degraded() ? ", degraded]" : "]");
     }
 
-    private static CompletableFuture<List<Object>> evalsha(RedisScriptingAsyncCommands<String, String> commands,
-                                                           String[] keys, String[] args) {
-        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
-                .toCompletableFuture();
-    }
-
     /** One {@code EVALSHA}; on {@code NOSCRIPT}, one {@code EVAL} that also reloads the script. */
     private CompletableFuture<List<Object>> run(RedisScriptingAsyncCommands<String, String> commands, String[] keys,
                                                 String[] args) {
-        return evalsha(commands, keys, args)
+        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture()
                 .exceptionallyCompose(e -> isNoScript(e) ? reload(commands, keys, args)
                         : CompletableFuture.failedFuture(e));
     }
@@ -437,7 +550,7 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     private static Decision toDecision(@Nullable List<Object> reply, List<Limit> limits) {
-        if (reply == null || reply.size() != 5) {
+        if (reply == null || reply.size() != GcraScript.REPLY_WIDTH) {
             throw new RateLimitStoreException("unexpected reply from the rate-limit script: " + reply);
         }
         long allowed = asLong(reply.get(0));

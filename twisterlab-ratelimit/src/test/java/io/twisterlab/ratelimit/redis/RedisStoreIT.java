@@ -21,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +78,84 @@ class RedisStoreIT {
             // SET per key of an allowed decision. The only command a client sent is EVALSHA, once per decision.
             assertThat(commandCalls()).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "evalsha", (long) decisions, "time", (long) decisions, "get", 120L, "set", 120L));
+        }
+    }
+
+    @Test
+    void concurrentDecisionsShareScriptCallsAndAreTakenInOrder() {
+        try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).build()) {
+            store.decide("warm-up", 1, HOURLY);
+            admin.configResetstat();
+            admin.clientPause(1_000); // the first calls wait in Redis; every decision made meanwhile queues up
+            List<CompletableFuture<Decision>> hot = new ArrayList<>();
+            List<CompletableFuture<Decision>> multi = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                hot.add(store.decideAsync("hot", 1, List.of(HOURLY)).toCompletableFuture());
+                if (i % 2 == 0) {
+                    multi.add(store.decideAsync("multi", 1, List.of(DAILY, HOURLY)).toCompletableFuture());
+                }
+            }
+            List<Decision> hotDecisions = hot.stream().map(CompletableFuture::join).toList();
+            List<Decision> multiDecisions = multi.stream().map(CompletableFuture::join).toList();
+
+            assertThat(hotDecisions).noneMatch(Decision::degraded);
+            // in call order, as if sent one by one: the first ten are admitted with 9, 8, ... 0 left
+            assertThat(hotDecisions.subList(0, 10)).allMatch(Decision::allowed)
+                    .extracting(Decision::remaining).containsExactly(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+            assertThat(hotDecisions.subList(10, 50)).noneMatch(Decision::allowed)
+                    .allSatisfy(d -> assertThat(d.retryAfter()).isPositive());
+            // two limits: the hourly one (10) decides, the daily one keeps its 100 minus the 10 admitted
+            assertThat(multiDecisions.subList(0, 10)).allMatch(Decision::allowed);
+            assertThat(multiDecisions.subList(10, 25)).noneMatch(Decision::allowed)
+                    .allSatisfy(d -> assertThat(d.limit()).isEqualTo(HOURLY));
+            assertThat(store.decide("multi", 0, DAILY).remaining()).isEqualTo(90);
+
+            // 75 decisions: two calls sent at once, the rest carried by a few shared calls (64 decisions at most
+            // each); one TIME per call; each key read and written once per call
+            Map<String, Long> calls = commandCalls();
+            assertThat(calls.get("evalsha")).isBetween(3L, 8L);
+            assertThat(calls.get("time")).isEqualTo(calls.get("evalsha"));
+            assertThat(calls.get("get")).isLessThan(3L * calls.get("evalsha"));
+        }
+    }
+
+    @Test
+    void withBatchSizeOneEveryDecisionIsItsOwnCall() {
+        try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).maxBatchSize(1).build()) {
+            store.decide("warm-up", 1, HOURLY);
+            admin.configResetstat();
+            admin.clientPause(200);
+            List<CompletableFuture<Decision>> hot = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                hot.add(store.decideAsync("hot", 1, List.of(HOURLY)).toCompletableFuture());
+            }
+            assertThat(hot.stream().map(CompletableFuture::join).filter(Decision::allowed)).hasSize(10);
+            assertThat(commandCalls().get("evalsha")).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aCallerWhoGivesUpFreesTheSlotOfItsCall() {
+        CircuitBreakerConfig neverOpens = CircuitBreakerConfig.custom().minimumNumberOfCalls(1_000).build();
+        try (RedisStore store = store(FailurePolicy.FAIL_OPEN).timeout(Duration.ofMillis(100))
+                .circuitBreaker(neverOpens).build()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (store.decide("warm-up", 1, HOURLY).degraded() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
+            admin.configResetstat();
+            admin.clientPause(2_000);
+            // Redis answers none of these while paused. If a timed-out call kept its slot, the third decision
+            // would wait behind the first two calls and be skipped as given up: never sent.
+            for (int i = 0; i < 5; i++) {
+                assertThat(store.decide("paused-" + i, 1, HOURLY).degraded()).isTrue();
+            }
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (commandCalls().getOrDefault("evalsha", 0L) < 5 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+            assertThat(commandCalls().get("evalsha")).isEqualTo(5);
+            assertThat(store.decide("after", 1, HOURLY).degraded()).isFalse();
         }
     }
 
