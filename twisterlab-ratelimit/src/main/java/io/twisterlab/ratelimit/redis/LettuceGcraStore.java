@@ -2,8 +2,11 @@ package io.twisterlab.ratelimit.redis;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
@@ -13,6 +16,8 @@ import io.twisterlab.ratelimit.RateLimitStoreException;
 import io.twisterlab.ratelimit.Ticker;
 import io.twisterlab.ratelimit.internal.Requests;
 import io.twisterlab.ratelimit.memory.MemoryStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +52,11 @@ final class LettuceGcraStore implements RedisStore {
 
     private final String name;
     /** Null until the first connection of a store built from a URI succeeds; never null for an injected one. */
-    private volatile @Nullable RedisScriptingAsyncCommands<String, String> redis;
+    private volatile @Nullable BaseRedisAsyncCommands<String, String> redis;
     /** The client of a store built from a URI (null for an injected connection). */
     private final RedisConnections.@Nullable Client client;
     /** The connection attempt in flight, if any: at most one at a time, shared by every caller. */
-    private final AtomicReference<@Nullable CompletableFuture<RedisScriptingAsyncCommands<String, String>>> connecting =
+    private final AtomicReference<@Nullable CompletableFuture<BaseRedisAsyncCommands<String, String>>> connecting =
             new AtomicReference<>();
     private final Object lifecycle = new Object();
     private @Nullable Runnable connectionCloser; // guarded by lifecycle
@@ -64,7 +69,7 @@ final class LettuceGcraStore implements RedisStore {
     private final DecisionListener listener;
     private final CircuitBreaker breaker;
     private final @Nullable Ticker testClock;
-    private final String ttlPadding;
+    private final byte[] ttlPaddingMillis;
     /** The local fallback's clock (checked against each limit if it is a {@link CoarseTicker}). */
     private final Ticker localTicker;
     private final AtomicBoolean degraded = new AtomicBoolean();
@@ -88,17 +93,22 @@ final class LettuceGcraStore implements RedisStore {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
 
-    /** One decision on its way: its reply is its {@value GcraScript#REPLY_WIDTH} values of a call's reply. */
+    /**
+     * One decision on its way. Its reply is the whole call's reply; its own {@value GcraScript#REPLY_WIDTH} values
+     * start at {@link #offset}.
+     */
     private static final class Pending {
-        final String subject;
+        final String[] keys;
         final long cost;
         final Encoded[] limits;
-        final CompletableFuture<List<Object>> reply = new CompletableFuture<>();
+        final CompletableFuture<long[]> reply = new CompletableFuture<>();
         /** The call carrying it, once drained from the queue. */
         volatile @Nullable Batch batch;
+        /** Where its values start in the call's reply; written before the call is sent. */
+        int offset;
 
-        Pending(String subject, long cost, Encoded[] limits) {
-            this.subject = subject;
+        Pending(String[] keys, long cost, Encoded[] limits) {
+            this.keys = keys;
             this.cost = cost;
             this.limits = limits;
         }
@@ -116,22 +126,39 @@ final class LettuceGcraStore implements RedisStore {
         }
     }
 
-    /** What a decision sends for one limit, as strings: computed once per limit instead of once per call. */
+    /**
+     * What a decision sends for one limit, computed once per limit instead of once per call: numbers as their ASCII
+     * digits, which Lettuce copies as they are (a {@code long} argument would be formatted again on every call).
+     */
     private static final class Encoded {
         final Limit limit;
         final String keySuffix;
-        final String interval;
-        final String burst;
+        final byte[] interval;
+        final byte[] burst;
 
         Encoded(Limit limit) {
             this.limit = limit;
             this.keySuffix = "}:" + limit.id();
-            this.interval = Long.toString(limit.emissionIntervalMicros());
-            this.burst = Long.toString(limit.burst());
+            this.interval = digits(limit.emissionIntervalMicros());
+            this.burst = digits(limit.burst());
         }
     }
 
-    private LettuceGcraStore(RedisStore.Builder b, @Nullable RedisScriptingAsyncCommands<String, String> redis,
+    /** {@link #digits(long)} of 0..15: the usual costs and limit counts. */
+    private static final byte[][] SMALL_NUMBERS = new byte[16][];
+
+    static {
+        for (int i = 0; i < SMALL_NUMBERS.length; i++) {
+            SMALL_NUMBERS[i] = Long.toString(i).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static byte[] digits(long n) {
+        return n >= 0 && n < SMALL_NUMBERS.length ? SMALL_NUMBERS[(int) n]
+                : Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private LettuceGcraStore(RedisStore.Builder b, @Nullable BaseRedisAsyncCommands<String, String> redis,
                              RedisConnections.@Nullable Client client) {
         this.name = b.name;
         this.keyHead = b.prefix + '{';
@@ -144,7 +171,7 @@ final class LettuceGcraStore implements RedisStore {
         this.failClosedRetryNanos = b.failClosedRetryAfter.toNanos();
         this.listener = b.listener;
         this.testClock = b.testClock;
-        this.ttlPadding = Long.toString(b.testTtlPaddingMillis);
+        this.ttlPaddingMillis = digits(b.testTtlPaddingMillis);
         this.localTicker = b.ticker;
         // on Redis Cluster the keys of different subjects live in different slots: one script call per decision
         this.maxBatch = b.clusterConnection != null ? 1 : b.maxBatchSize;
@@ -210,14 +237,14 @@ final class LettuceGcraStore implements RedisStore {
      * and an attempt that outlives a caller's timeout still installs its connection for the next one. A failed
      * attempt is forgotten, so the next caller (a half-open probe of the circuit breaker) tries again.
      */
-    private CompletableFuture<RedisScriptingAsyncCommands<String, String>> connect() {
+    private CompletableFuture<BaseRedisAsyncCommands<String, String>> connect() {
         RedisConnections.Client c = java.util.Objects.requireNonNull(client, "client");
         while (true) {
-            CompletableFuture<RedisScriptingAsyncCommands<String, String>> pending = connecting.get();
+            CompletableFuture<BaseRedisAsyncCommands<String, String>> pending = connecting.get();
             if (pending != null) {
                 return pending;
             }
-            CompletableFuture<RedisScriptingAsyncCommands<String, String>> attempt = new CompletableFuture<>();
+            CompletableFuture<BaseRedisAsyncCommands<String, String>> attempt = new CompletableFuture<>();
             if (connecting.compareAndSet(null, attempt)) {
                 Thread t = new Thread(() -> connect(c, attempt), "twisterlab-ratelimit-connect-" + name);
                 t.setDaemon(true);
@@ -228,7 +255,7 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     private void connect(RedisConnections.Client c,
-                         CompletableFuture<RedisScriptingAsyncCommands<String, String>> attempt) {
+                         CompletableFuture<BaseRedisAsyncCommands<String, String>> attempt) {
         try {
             RedisConnections.Owned owned = c.connect();
             synchronized (lifecycle) {
@@ -294,7 +321,7 @@ final class LettuceGcraStore implements RedisStore {
         }
         long start = System.nanoTime();
         Pending pending = submit(subject, cost, limits);
-        List<Object> reply = null;
+        long[] reply = null;
         Throwable error = null;
         try {
             reply = pending.reply.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
@@ -308,7 +335,7 @@ final class LettuceGcraStore implements RedisStore {
             giveUp(pending, e);
             error = e;
         }
-        return complete(reply, error, start, subject, cost, limits);
+        return complete(reply, pending.offset, error, start, subject, cost, limits);
     }
 
     @Override
@@ -334,17 +361,22 @@ final class LettuceGcraStore implements RedisStore {
             if (error instanceof TimeoutException) {
                 giveUp(pending, error);
             }
-            return complete(r, error, start, subject, cost, limits);
+            return complete(r, pending.offset, error, start, subject, cost, limits);
         });
     }
 
-    /** Queues one decision (its limits encoded, and so validated, on the caller's thread) and dispatches. */
+    /**
+     * Queues one decision and dispatches. Its limits are encoded (and so validated) and its keys built on the
+     * caller's thread, which keeps that work off the event loop that sends calls.
+     */
     private Pending submit(String subject, long cost, List<Limit> limits) {
         Encoded[] encoded = new Encoded[limits.size()];
+        String[] keys = new String[encoded.length];
         for (int i = 0; i < encoded.length; i++) {
             encoded[i] = encoded(limits.get(i));
+            keys[i] = keyHead + subject + encoded[i].keySuffix;
         }
-        Pending pending = new Pending(subject, cost, encoded);
+        Pending pending = new Pending(keys, cost, encoded);
         queue.offer(pending);
         dispatch();
         return pending;
@@ -397,30 +429,19 @@ final class LettuceGcraStore implements RedisStore {
     /** One script call for {@code members}; their replies are completed when it is answered. */
     private void send(Batch batch, List<Pending> members) {
         int keyCount = 0;
-        for (Pending p : members) {
+        for (int i = 0; i < members.size(); i++) {
+            Pending p = members.get(i);
+            p.offset = GcraScript.REPLY_WIDTH * i;
             keyCount += p.limits.length;
         }
-        String[] keys = new String[keyCount];
-        String[] args = new String[2 + 2 * members.size() + 2 * keyCount];
-        args[0] = testClock == null ? "" : Long.toString(testClock.read() / 1000L);
-        args[1] = ttlPadding;
-        int k = 0;
-        int a = 2;
-        for (Pending p : members) {
-            args[a++] = p.cost == 1 ? "1" : Long.toString(p.cost);
-            args[a++] = Integer.toString(p.limits.length);
-            for (Encoded e : p.limits) {
-                keys[k++] = keyHead + p.subject + e.keySuffix;
-                args[a++] = e.interval;
-                args[a++] = e.burst;
-            }
-        }
-        CompletableFuture<List<Object>> call;
+        long timeOverride = testClock == null ? -1 : testClock.read() / 1000L;
+        int keys = keyCount;
+        CompletableFuture<long[]> call;
         try {
-            RedisScriptingAsyncCommands<String, String> commands = redis;
+            BaseRedisAsyncCommands<String, String> commands = redis;
             call = commands != null
-                    ? run(commands, keys, args)
-                    : connect().thenCompose(connected -> run(connected, keys, args));
+                    ? run(commands, members, keys, timeOverride)
+                    : connect().thenCompose(connected -> run(connected, members, keys, timeOverride));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -430,30 +451,103 @@ final class LettuceGcraStore implements RedisStore {
         });
     }
 
-    private static void deliver(List<Pending> members, @Nullable List<Object> reply, @Nullable Throwable error) {
-        int width = GcraScript.REPLY_WIDTH;
-        Throwable failure = error;
-        if (failure == null && (reply == null || reply.size() != width * members.size())) {
-            failure = new RateLimitStoreException("unexpected reply from the rate-limit script for "
-                    + members.size() + " decision(s): " + reply);
+    /**
+     * The script's arguments, built directly as Redis protocol arguments: numbers as precomputed ASCII digits and
+     * strings as UTF-8, copied straight into the output buffer (going through the codec would encode each value
+     * into a temporary pooled buffer first, the largest cost of a call on the event loop).
+     */
+    private CommandArgs<String, String> scriptArgs(String script, List<Pending> members, int keyCount,
+                                                   long timeOverride) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(script).add(keyCount);
+        for (Pending p : members) {
+            for (String key : p.keys) {
+                args.addKey(key);
+            }
         }
-        for (int i = 0; i < members.size(); i++) {
+        if (timeOverride < 0) {
+            args.add("");
+        } else {
+            args.add(timeOverride);
+        }
+        args.add(ttlPaddingMillis);
+        for (Pending p : members) {
+            args.add(digits(p.cost)).add(digits(p.limits.length));
+            for (Encoded e : p.limits) {
+                args.add(e.interval).add(e.burst);
+            }
+        }
+        return args;
+    }
+
+    private static void deliver(List<Pending> members, long @Nullable [] reply, @Nullable Throwable error) {
+        Throwable failure = error;
+        if (failure == null && (reply == null || reply.length != GcraScript.REPLY_WIDTH * members.size())) {
+            failure = new RateLimitStoreException("unexpected reply from the rate-limit script for "
+                    + members.size() + " decision(s)");
+        }
+        for (Pending p : members) {
             if (failure != null) {
-                members.get(i).reply.completeExceptionally(failure);
+                p.reply.completeExceptionally(failure);
             } else {
-                members.get(i).reply.complete(reply.subList(width * i, width * (i + 1)));
+                p.reply.complete(reply);
+            }
+        }
+    }
+
+    /**
+     * The script's reply, decoded straight into a {@code long[]} (no boxed values, no list). Anything but a flat
+     * array of integers is an error.
+     */
+    private static final class ReplyOutput extends CommandOutput<String, String, long[]> {
+        private int filled;
+
+        ReplyOutput() {
+            super(StringCodec.UTF8, null);
+        }
+
+        @Override
+        public void multi(int count) {
+            if (output == null) {
+                output = new long[count];
+            } else {
+                unexpected("a nested array");
+            }
+        }
+
+        @Override
+        public void set(long integer) {
+            if (output == null || filled == output.length) {
+                unexpected("an integer out of place");
+            } else {
+                output[filled++] = integer;
+            }
+        }
+
+        @Override
+        public void set(@Nullable ByteBuffer bytes) {
+            unexpected("a string");
+        }
+
+        @Override
+        public long[] get() {
+            return output != null && filled == output.length ? output : null;
+        }
+
+        private void unexpected(String what) {
+            if (error == null) {
+                setError("unexpected reply from the rate-limit script: " + what);
             }
         }
     }
 
     /** The decision for a reply or an error; records the outcome in the circuit breaker. */
-    private Decision complete(@Nullable List<Object> reply, @Nullable Throwable error, long start, String subject,
-                              long cost, List<Limit> limits) {
+    private Decision complete(long @Nullable [] reply, int offset, @Nullable Throwable error, long start,
+                              String subject, long cost, List<Limit> limits) {
         long elapsed = System.nanoTime() - start;
         Throwable failure = error;
         if (failure == null) {
             try {
-                Decision d = toDecision(reply, limits);
+                Decision d = toDecision(reply, offset, limits);
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 if (breaker.getState() == CircuitBreaker.State.CLOSED) {
                     leaveDegraded();
@@ -520,18 +614,20 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     /** One {@code EVALSHA}; on {@code NOSCRIPT}, one {@code EVAL} that also reloads the script. */
-    private CompletableFuture<List<Object>> run(RedisScriptingAsyncCommands<String, String> commands, String[] keys,
-                                                String[] args) {
-        return commands.<List<Object>>evalsha(GcraScript.SHA1, ScriptOutputType.MULTI, keys, args)
+    private CompletableFuture<long[]> run(BaseRedisAsyncCommands<String, String> commands, List<Pending> members,
+                                          int keyCount, long timeOverride) {
+        return commands.dispatch(CommandType.EVALSHA, new ReplyOutput(),
+                        scriptArgs(GcraScript.SHA1, members, keyCount, timeOverride))
                 .toCompletableFuture()
-                .exceptionallyCompose(e -> isNoScript(e) ? reload(commands, keys, args)
+                .exceptionallyCompose(e -> isNoScript(e) ? reload(commands, members, keyCount, timeOverride)
                         : CompletableFuture.failedFuture(e));
     }
 
-    private CompletableFuture<List<Object>> reload(RedisScriptingAsyncCommands<String, String> commands,
-                                                   String[] keys, String[] args) {
+    private CompletableFuture<long[]> reload(BaseRedisAsyncCommands<String, String> commands, List<Pending> members,
+                                             int keyCount, long timeOverride) {
         LOG.info("rate-limit store '{}': script not cached in Redis, sending it again", name);
-        return commands.<List<Object>>eval(GcraScript.SOURCE, ScriptOutputType.MULTI, keys, args)
+        return commands.dispatch(CommandType.EVAL, new ReplyOutput(),
+                        scriptArgs(GcraScript.SOURCE, members, keyCount, timeOverride))
                 .toCompletableFuture();
     }
 
@@ -549,26 +645,22 @@ final class LettuceGcraStore implements RedisStore {
         return c;
     }
 
-    private static Decision toDecision(@Nullable List<Object> reply, List<Limit> limits) {
-        if (reply == null || reply.size() != GcraScript.REPLY_WIDTH) {
-            throw new RateLimitStoreException("unexpected reply from the rate-limit script: " + reply);
+    private static Decision toDecision(long @Nullable [] reply, int at, List<Limit> limits) {
+        if (reply == null || at + GcraScript.REPLY_WIDTH > reply.length) {
+            throw new RateLimitStoreException("unexpected reply from the rate-limit script");
         }
-        long allowed = asLong(reply.get(0));
-        Limit limit = limits.get((int) asLong(reply.get(1)) - 1);
-        long remaining = asLong(reply.get(2));
-        long retryMicros = asLong(reply.get(3));
-        long resetNanos = asLong(reply.get(4)) * 1000L;
-        if (allowed == 1) {
+        int index = (int) reply[at + 1] - 1;
+        if (index < 0 || index >= limits.size()) {
+            throw new RateLimitStoreException("unexpected limit index in the rate-limit script reply: " + (index + 1));
+        }
+        Limit limit = limits.get(index);
+        long remaining = reply[at + 2];
+        long retryMicros = reply[at + 3];
+        long resetNanos = reply[at + 4] * 1000L;
+        if (reply[at] == 1) {
             return Decision.allow(limit, remaining, resetNanos);
         }
         return Decision.deny(limit, remaining, retryMicros < 0 ? Decision.NEVER : retryMicros * 1000L, resetNanos);
-    }
-
-    private static long asLong(Object o) {
-        if (o instanceof Long l) {
-            return l;
-        }
-        throw new RateLimitStoreException("unexpected value in the rate-limit script reply: " + o);
     }
 
     private Decision onFailure(String subject, long cost, List<Limit> limits, Throwable cause) {

@@ -25,7 +25,7 @@ final class RedisConnections {
     }
 
     /** What the store needs from a connection it created: its commands and how to close it. */
-    record Owned(io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> commands, Runnable closer) {
+    record Owned(io.lettuce.core.api.async.BaseRedisAsyncCommands<String, String> commands, Runnable closer) {
     }
 
     static boolean isCluster(String uri) {
