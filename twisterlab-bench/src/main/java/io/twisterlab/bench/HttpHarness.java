@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code off}: rate limiting disabled — the reference;</li>
  *   <li>{@code memory} / {@code redis}: rate limiting on, limit never reached (1,000,000/1s);</li>
+ *   <li>{@code redis-unbatched}: as {@code redis} with {@code TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH=1} (one script
+ *       call per decision, no coalescing);</li>
  *   <li>{@code memory-429} / {@code redis-429}: limit always exceeded (1/1h): every request after the first gets a
  *       429 with its headers and problem body.</li>
  * </ul>
@@ -108,6 +110,9 @@ public final class HttpHarness {
                 new Mode("memory", Map.of("TWISTERLAB_RATELIMIT_STORE", "memory", "TWISTERLAB_RATELIMIT_DEFAULT", never)),
                 new Mode("redis", Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_RATELIMIT_DEFAULT", never,
                         "TWISTERLAB_REDIS_URL", redisUri, "TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-closed")),
+                new Mode("redis-unbatched", Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_RATELIMIT_DEFAULT",
+                        never, "TWISTERLAB_REDIS_URL", redisUri, "TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-closed",
+                        "TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "1")),
                 new Mode("memory-429", Map.of("TWISTERLAB_RATELIMIT_STORE", "memory", "TWISTERLAB_RATELIMIT_DEFAULT", always)),
                 new Mode("redis-429", Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_RATELIMIT_DEFAULT", always,
                         "TWISTERLAB_REDIS_URL", redisUri, "TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-closed")));

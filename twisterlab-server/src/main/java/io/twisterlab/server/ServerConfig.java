@@ -191,13 +191,15 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param shadow         decide and count but never deny
      * @param legacyHeaders  also send {@code X-RateLimit-Limit/Remaining/Reset}
      * @param redisTimeout   bound on every Redis call of the redis store
+     * @param redisMaxBatch  most concurrent decisions one Redis script call carries ({@code ratelimit.redis_max_batch})
      * @param memoryMaxKeys  cap on (limit, subject) pairs tracked by the memory store, or by the redis store's
      *                       local fallback ({@code ratelimit.memory_max_keys}, at least 10)
      * @param rules          per-route / per-role limits on top of the default
      */
     public record RateLimit(boolean enabled, String store, String defaultLimits, String failurePolicy,
                             double fallbackShare, List<String> trustedProxies, String forwardedHeader,
-                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, int memoryMaxKeys,
+                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, int redisMaxBatch,
+                            int memoryMaxKeys,
                             List<RateLimitRule> rules) {
         public RateLimit {
             trustedProxies = List.copyOf(trustedProxies);

@@ -170,6 +170,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void redisMaxBatchDefaultsTo64AndIsBounded() {
+        assertThat(ServerConfig.load(null, Map.of(), Map.of()).rateLimit().redisMaxBatch()).isEqualTo(64);
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "1"), Map.of())
+                .rateLimit().redisMaxBatch()).isEqualTo(1);
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "0"), "ratelimit.redis_max_batch",
+                "TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "between 1 and 1024");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "5000"), "ratelimit.redis_max_batch",
+                "between 1 and 1024");
+    }
+
+    @Test
     void toStringRedactsSecrets() {
         ServerConfig c = ServerConfig.load(null, Map.of("TWISTERLAB_DATABASE_PASSWORD", "hunter2-secret",
                 "TWISTERLAB_JWT_SECRET", "x".repeat(40), "TWISTERLAB_API_KEYS", "ci:admin:" + HASH), Map.of());

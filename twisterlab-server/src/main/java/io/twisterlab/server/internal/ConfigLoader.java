@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.server.ConfigException;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.AccessOverride;
@@ -83,6 +84,8 @@ public final class ConfigLoader {
                     "also send X-RateLimit-Limit/Remaining/Reset"),
             new Setting("ratelimit.redis_timeout_ms", "TWISTERLAB_RATELIMIT_REDIS_TIMEOUT_MS", "200",
                     "bound on every Redis call of the redis store"),
+            new Setting("ratelimit.redis_max_batch", "TWISTERLAB_RATELIMIT_REDIS_MAX_BATCH", "64",
+                    "most concurrent decisions one Redis script call carries (1: one call per decision)"),
             new Setting("ratelimit.memory_max_keys", "TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "100000",
                     "cap on clients tracked by the memory store (and the redis store's local fallback)"),
             new Setting("redis.url", "TWISTERLAB_REDIS_URL", "", "redis://host:6379 (rate-limit store and cache)"),
@@ -310,6 +313,7 @@ public final class ConfigLoader {
                     oneOf("ratelimit.forwarded_header", "x-forwarded-for", "forwarded"), bool("ratelimit.shadow"),
                     bool("ratelimit.legacy_headers"),
                     Duration.ofMillis(integer("ratelimit.redis_timeout_ms", 1, 60_000)),
+                    (int) integer("ratelimit.redis_max_batch", 1, RedisStore.MAX_BATCH_SIZE),
                     (int) integer("ratelimit.memory_max_keys", 10, 100_000_000), rules());
 
             String cacheBackend = oneOf("cache.backend", "memory", "redis");

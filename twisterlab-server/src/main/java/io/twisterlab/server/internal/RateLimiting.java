@@ -35,6 +35,7 @@ public final class RateLimiting {
                 try {
                     store = RedisStore.builder(url)
                             .timeout(rl.redisTimeout())
+                            .maxBatchSize(rl.redisMaxBatch())
                             .failurePolicy(FailurePolicy.parse(rl.failurePolicy()))
                             .localFallbackShare(rl.fallbackShare())
                             .localFallbackMaxKeys(rl.memoryMaxKeys())
