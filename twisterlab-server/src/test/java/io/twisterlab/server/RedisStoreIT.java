@@ -78,6 +78,9 @@ class RedisStoreIT {
                 default -> assertThat(statuses).as("the local store enforces 3/1m (the status call was one)")
                         .containsExactly(200, 200, 429, 429, 429);
             }
+            // the local fallback's keys are a gauge too: this client's (limit, client) pair, only when it decides
+            assertThat(f.get("/metrics").body()).contains("twisterlab_ratelimit_tracked_keys "
+                    + (policy.equals("local-fallback") ? "1.0" : "0.0"));
             assertThat(f.get("/health").statusCode()).isEqualTo(200);
         }
     }

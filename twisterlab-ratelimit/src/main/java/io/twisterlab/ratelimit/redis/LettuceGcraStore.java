@@ -301,6 +301,11 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     @Override
+    public int localFallbackTrackedKeys() {
+        return local.trackedKeys();
+    }
+
+    @Override
     public Decision decide(String subject, long cost, Limit limit) {
         return decide(subject, cost, List.of(limit));
     }

@@ -114,6 +114,13 @@ public interface RedisStore extends RateLimitStore {
      */
     String key(String subject, String limitId);
 
+    /**
+     * @return the (limit, subject) pairs the local fallback store tracks now: 0 until it has decided during an
+     *         outage (policy {@link FailurePolicy#LOCAL_FALLBACK}), never above its
+     *         {@linkplain Builder#localFallbackMaxKeys(int) cap}; for a gauge
+     */
+    int localFallbackTrackedKeys();
+
     /** Builds a {@link RedisStore}; {@link #build()} validates, then tries to connect once (see there). */
     final class Builder {
         final @Nullable String uri;

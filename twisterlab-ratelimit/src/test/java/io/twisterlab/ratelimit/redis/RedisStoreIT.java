@@ -291,6 +291,8 @@ class RedisStoreIT {
                 expectPolicy(policy, limiter.decide("victim", 1, HOURLY), i);
             }
             assertThat(events.errors).as("an open breaker does not call Redis").hasSize(errors);
+            assertThat(store.localFallbackTrackedKeys()).as("the local fallback tracks the subject only when it decides")
+                    .isEqualTo(policy == FailurePolicy.LOCAL_FALLBACK ? 1 : 0);
 
             redis.restart();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -84,14 +84,14 @@ public final class Metrics implements ExecutionListener {
     }
 
     /**
-     * Creates {@code twisterlab_ratelimit_tracked_keys}, read from the memory store at each scrape; call once, only
-     * when the memory store decides.
+     * Creates {@code twisterlab_ratelimit_tracked_keys}, read at each scrape from the memory store, or from the redis
+     * store's local fallback; call once.
      */
     public void trackMemoryStore(IntSupplier trackedKeys) {
         GaugeWithCallback.builder()
                 .name("twisterlab_ratelimit_tracked_keys")
-                .help("(limit, client) pairs tracked by the in-memory rate-limit store, at most "
-                        + "ratelimit.memory_max_keys")
+                .help("(limit, client) pairs tracked in memory by the rate-limit store (the memory store, or the "
+                        + "redis store's local fallback during an outage), at most ratelimit.memory_max_keys")
                 .callback(cb -> cb.call(trackedKeys.getAsInt()))
                 .register(registry);
     }

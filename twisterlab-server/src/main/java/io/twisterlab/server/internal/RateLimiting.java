@@ -51,8 +51,9 @@ public final class RateLimiting {
             default -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
         }
         if (rl.enabled() && store instanceof MemoryStore memory) {
-            // the redis store's local fallback is internal to it: only its cap is configured (above)
             metrics.trackMemoryStore(memory::trackedKeys);
+        } else if (rl.enabled() && store instanceof RedisStore redis) {
+            metrics.trackMemoryStore(redis::localFallbackTrackedKeys); // in memory only while Redis is out
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
         return new GcraRequestLimiter(config, limiter, metrics);
