@@ -4,11 +4,13 @@
 # each), so that a load swing on a shared machine hits every peer alike; summarize.py pools the rounds.
 # Usage (from the repository root, after ./mvnw -B -pl twisterlab-bench,twisterlab-server -am package -DskipTests):
 #   twisterlab-bench/scripts/run-all.sh [results-dir]      # default twisterlab-bench/results
+# Jars: JAR=... SERVER_JAR=... (copies, so that a rebuild during the run changes nothing).
 # Overrides: ROUNDS=5 JMH_OPTS="-f 1 -wi 3 -w 1s -i 5 -r 1s" twisterlab-bench/scripts/run-all.sh
 # Parts: PARTS="single keyed anatomy heap redis http" (the default, all of them); e.g. PARTS="single redis".
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="${JAR:-$ROOT/twisterlab-bench/target/benchmarks.jar}"
+SERVER_JAR="${SERVER_JAR:-$ROOT/twisterlab-server/target/twisterlab-server.jar}"
 OUT="${1:-$ROOT/twisterlab-bench/results}"
 ROUNDS="${ROUNDS:-3}"
 JMH_OPTS="${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s}"
@@ -63,8 +65,8 @@ fi
 
 if ! part http; then
   :
-elif [ -f "$ROOT/twisterlab-server/target/twisterlab-server.jar" ]; then
-  java -cp "$JAR" io.twisterlab.bench.HttpHarness --server-jar "$ROOT/twisterlab-server/target/twisterlab-server.jar" \
+elif [ -f "$SERVER_JAR" ]; then
+  java -cp "$JAR" io.twisterlab.bench.HttpHarness --server-jar "$SERVER_JAR" \
     --rounds 5 --seconds 5 --warmup 10 --connections 32 --out "$OUT/http.md" || echo "HTTP harness did not run (exit $?)" | tee "$OUT/http.md"
 else
   echo "twisterlab-server.jar not built: HTTP harness skipped" | tee "$OUT/http.md"

@@ -56,22 +56,7 @@ public class ContendedCellBenchmark {
     }
 
     private long step(ConcurrentHashMap<String, AtomicLong> cells, boolean backOff) {
-        long now = System.nanoTime();
-        AtomicLong cell = cells.get(subject);
-        for (;;) {
-            long stored = cell.get();
-            long tat = Math.max(stored, now);
-            long newTat = tat + interval;
-            if (newTat - tolerance > now) {
-                return -1L - tat;
-            }
-            if (cell.compareAndSet(stored, newTat)) {
-                return (now + tolerance - newTat) / interval;
-            }
-            if (backOff) {
-                Thread.onSpinWait();
-            }
-        }
+        return GcraStep.take(cells.get(subject), System.nanoTime(), interval, tolerance, backOff);
     }
 
     /** @return as the store does today */

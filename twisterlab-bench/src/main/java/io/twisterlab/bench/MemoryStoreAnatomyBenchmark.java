@@ -72,18 +72,7 @@ public class MemoryStoreAnatomyBenchmark {
      */
     @Benchmark
     public long boundCellDecision() {
-        long now = System.nanoTime();
-        for (;;) {
-            long stored = cell.get();
-            long tat = Math.max(stored, now);
-            long newTat = tat + interval;
-            if (newTat - tolerance > now) {
-                return -1L - tat;
-            }
-            if (cell.compareAndSet(stored, newTat)) {
-                return (now + tolerance - newTat) / interval;
-            }
-        }
+        return GcraStep.take(cell, System.nanoTime(), interval, tolerance, false);
     }
 
     /** @return the subject lookup (String hash cached) */
