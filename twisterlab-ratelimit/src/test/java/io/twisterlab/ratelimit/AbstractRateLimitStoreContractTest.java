@@ -229,6 +229,58 @@ public abstract class AbstractRateLimitStoreContractTest {
         assertThat(second.retryAfterNanos()).isEqualTo(100_000_000L);
     }
 
+    /**
+     * Concurrent callers (blocking and asynchronous, time standing still) share one burst exactly: every permit is
+     * handed out once, to one caller, and none beyond the burst; with two limits the smaller decides and the larger
+     * keeps what was admitted, nothing more.
+     */
+    @Test
+    void concurrentCallersShareTheBurstExactly() throws Exception {
+        Limit hundred = Limit.builder("hundred").permits(1).per(Duration.ofHours(1)).burst(100).build();
+        Limit sixty = Limit.builder("sixty").permits(1).per(Duration.ofHours(1)).burst(60).build();
+        String one = subject("concurrent-one");
+        String two = subject("concurrent-two");
+        int threads = 8;
+        int perThread = 50;
+        List<Decision> single = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Decision> multi = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                boolean async = t % 2 == 1;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        if (async) {
+                            single.add(store.decideAsync(one, 1, List.of(hundred)).toCompletableFuture().join());
+                            multi.add(store.decideAsync(two, 1, List.of(hundred, sixty)).toCompletableFuture().join());
+                        } else {
+                            single.add(store.decide(one, 1, hundred));
+                            multi.add(store.decide(two, 1, List.of(hundred, sixty)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(single).hasSize(threads * perThread).noneMatch(Decision::degraded);
+        assertThat(single.stream().filter(Decision::allowed).map(Decision::remaining))
+                .as("each of the 100 permits handed out exactly once")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(0, 100).boxed().toList());
+        assertThat(single.stream().filter(d -> !d.allowed())).allSatisfy(d -> assertThat(d.retryAfterNanos()).isPositive());
+        assertThat(multi.stream().filter(Decision::allowed)).hasSize(60);
+        assertThat(store.decide(two, 0, hundred).remaining()).isEqualTo(40);
+        assertThat(store.decide(two, 0, sixty).remaining()).isZero();
+    }
+
     @Test
     void rejectsInvalidRequests() {
         assertThatThrownBy(() -> store.decide("", 1, TEN_PER_SECOND)).isInstanceOf(IllegalArgumentException.class);
