@@ -118,11 +118,20 @@ final class LettuceGcraStore implements RedisStore {
     private final class Batch {
         private final AtomicBoolean released = new AtomicBoolean();
 
+        /** Frees the slot and sends what is queued. */
         void release() {
-            if (released.compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
+            if (free()) {
                 dispatch();
             }
+        }
+
+        /** @return whether this call held its slot until now */
+        boolean free() {
+            if (released.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+                return true;
+            }
+            return false;
         }
     }
 
@@ -450,10 +459,17 @@ final class LettuceGcraStore implements RedisStore {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((reply, error) -> {
-            batch.release(); // the next call goes out before this one's callers are woken
-            deliver(members, reply, error);
-        });
+        if (call.isDone()) {
+            // failed (or answered) at once, e.g. rejected while disconnected: free the slot without dispatching, as
+            // the dispatch loop that called us goes on; dispatching from here would nest once per queued call
+            batch.free();
+            call.whenComplete((reply, error) -> deliver(members, reply, error));
+        } else {
+            call.whenComplete((reply, error) -> {
+                batch.release(); // the next call goes out before this one's callers are woken
+                deliver(members, reply, error);
+            });
+        }
     }
 
     /**

@@ -160,6 +160,30 @@ class RedisStoreIT {
     }
 
     @Test
+    void aClosedInjectedConnectionFailsEveryQueuedDecisionIntoThePolicy() {
+        RedisClient client = RedisClient.create(redis.uri());
+        StatefulRedisConnection<String, String> connection = client.connect();
+        try (RedisStore store = RedisStore.builder(connection).timeout(Duration.ofSeconds(5))
+                .failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
+            assertThat(store.decide("before", 1, HOURLY).degraded()).isFalse();
+            admin.clientPause(500); // two calls hang, the rest queue behind them
+            List<CompletableFuture<Decision>> queued = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                queued.add(store.decideAsync("queued-" + (i % 7), 1, List.of(HOURLY)).toCompletableFuture());
+            }
+            connection.close(); // every later call is refused at once, on the thread that sends it
+            // every decision completes: from Redis if its call was answered, else denied by the policy
+            assertThat(queued.stream().map(CompletableFuture::join).filter(Decision::degraded))
+                    .isNotEmpty().noneMatch(Decision::allowed);
+            Decision after = store.decide("after", 1, HOURLY);
+            assertThat(after.degraded()).isTrue();
+            assertThat(after.allowed()).as("fail-closed").isFalse();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void aScriptFlushMidRunIsAnsweredWithEval() {
         try (RedisStore store = store(FailurePolicy.FAIL_CLOSED).build()) {
             for (int i = 0; i < 3; i++) {
