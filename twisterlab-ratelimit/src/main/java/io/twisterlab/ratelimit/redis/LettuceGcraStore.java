@@ -459,17 +459,17 @@ final class LettuceGcraStore implements RedisStore {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        if (call.isDone()) {
-            // failed (or answered) at once, e.g. rejected while disconnected: free the slot without dispatching, as
-            // the dispatch loop that called us goes on; dispatching from here would nest once per queued call
-            batch.free();
-            call.whenComplete((reply, error) -> deliver(members, reply, error));
-        } else {
-            call.whenComplete((reply, error) -> {
+        // a call that failed (or was answered) at once, e.g. refused while disconnected, only frees its slot: the
+        // dispatch loop that sent it goes on, and dispatching from here would nest once per queued call
+        boolean completedAtOnce = call.isDone();
+        call.whenComplete((reply, error) -> {
+            if (completedAtOnce) {
+                batch.free();
+            } else {
                 batch.release(); // the next call goes out before this one's callers are woken
-                deliver(members, reply, error);
-            });
-        }
+            }
+            deliver(members, reply, error);
+        });
     }
 
     /**
@@ -568,7 +568,7 @@ final class LettuceGcraStore implements RedisStore {
         Throwable failure = error;
         if (failure == null) {
             try {
-                Decision d = toDecision(reply, offset, limits);
+                Decision d = toDecision(java.util.Objects.requireNonNull(reply, "reply"), offset, limits);
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 if (breaker.getState() == CircuitBreaker.State.CLOSED) {
                     leaveDegraded();
@@ -666,10 +666,12 @@ final class LettuceGcraStore implements RedisStore {
         return c;
     }
 
-    private static Decision toDecision(long @Nullable [] reply, int at, List<Limit> limits) {
-        if (reply == null || at + GcraScript.REPLY_WIDTH > reply.length) {
-            throw new RateLimitStoreException("unexpected reply from the rate-limit script");
-        }
+    /**
+     * @param reply  a call's whole reply, its length already checked by {@link #deliver}
+     * @param at     where this decision's values start
+     * @param limits this decision's limits
+     */
+    private static Decision toDecision(long[] reply, int at, List<Limit> limits) {
         int index = (int) reply[at + 1] - 1;
         if (index < 0 || index >= limits.size()) {
             throw new RateLimitStoreException("unexpected limit index in the rate-limit script reply: " + (index + 1));
