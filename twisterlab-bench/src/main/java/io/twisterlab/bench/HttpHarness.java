@@ -1,7 +1,6 @@
 package io.twisterlab.bench;
 
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -80,7 +79,7 @@ public final class HttpHarness {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Optional<Path> wrk = findOnPath("wrk");
+        Optional<Path> wrk = Executables.onPath("wrk");
         if (wrk.isEmpty()) {
             System.err.println("[http-harness] wrk NOT FOUND on PATH: install it (apt-get install -y wrk); nothing measured");
             System.exit(3);
@@ -275,15 +274,5 @@ public final class HttpHarness {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static Optional<Path> findOnPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -20,7 +20,6 @@ import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.redis.BenchScript;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import io.twisterlab.ratelimit.redis.RedisStore;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -250,7 +249,7 @@ public final class RedisHarness {
     }
 
     private List<Result> runAll() {
-        Optional<Path> redisBenchmark = findOnPath("redis-benchmark");
+        Optional<Path> redisBenchmark = Executables.onPath("redis-benchmark");
         System.err.println("[redis-harness] redis-benchmark: " + redisBenchmark.map(Path::toString)
                 .orElse("NOT FOUND on PATH: the reference rows will be marked missing (apt-get install -y redis-tools)"));
         admin.scriptLoad(BenchScript.source());
@@ -541,15 +540,6 @@ public final class RedisHarness {
         }
     }
 
-    private static Optional<Path> findOnPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
 
     /** Formats results as Markdown, with the ratios of twisterlab to its peers in the same run. */
     static String markdown(List<Result> results) {
