@@ -87,7 +87,7 @@ public final class Metrics implements ExecutionListener {
      * Creates {@code twisterlab_ratelimit_tracked_keys}, read at each scrape from the memory store, or from the redis
      * store's local fallback; call once.
      */
-    public void trackMemoryStore(IntSupplier trackedKeys) {
+    public void trackInMemoryKeys(IntSupplier trackedKeys) {
         GaugeWithCallback.builder()
                 .name("twisterlab_ratelimit_tracked_keys")
                 .help("(limit, client) pairs tracked in memory by the rate-limit store (the memory store, or the "

@@ -51,9 +51,9 @@ public final class RateLimiting {
             default -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
         }
         if (rl.enabled() && store instanceof MemoryStore memory) {
-            metrics.trackMemoryStore(memory::trackedKeys);
+            metrics.trackInMemoryKeys(memory::trackedKeys);
         } else if (rl.enabled() && store instanceof RedisStore redis) {
-            metrics.trackMemoryStore(redis::localFallbackTrackedKeys); // in memory only while Redis is out
+            metrics.trackInMemoryKeys(redis::localFallbackTrackedKeys); // in memory only while Redis is out
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
         return new GcraRequestLimiter(config, limiter, metrics);
