@@ -31,7 +31,7 @@ public final class CapabilityInvoker {
         AgentResponse response;
         try {
             @Nullable Object result = capability.handler()
-                    .handle(new Invocation(arguments, call.context(), call.directory()));
+                    .handle(new Invocation(arguments, call.context(), call.directory(), call.timeout()));
             response = result instanceof AgentResponse r ? r : AgentResponse.success(result);
         } catch (TwisterLabException protocolFault) {
             // A nested call's fault (e.g. access denied) is the caller's problem to report, not an internal error.
@@ -43,10 +43,20 @@ public final class CapabilityInvoker {
         } catch (Exception | LinkageError | AssertionError e) {
             LOG.error("{}.{} failed (request {})", agentName, capability.name(),
                     call.context().findRequestId().orElse("-"), e);
-            response = AgentResponse.failure(AgentError.INTERNAL_ERROR, "The capability failed unexpectedly"
-                    + call.context().findRequestId().map(id -> "; see the server log for request " + id).orElse(""));
+            response = internalError(call);
+        } catch (StackOverflowError e) {
+            // Hostile input (a deeply nested value, a pathological expression) can overflow the stack; its thousand
+            // frames say nothing the one line does not, and would let each request flood the log.
+            LOG.error("{}.{} failed with {} (request {})", agentName, capability.name(), e,
+                    call.context().findRequestId().orElse("-"));
+            response = internalError(call);
         }
         return response.withMetadata(new ResponseMetadata(agentName, capability.name(),
                 Duration.ofNanos(System.nanoTime() - start), call.context().requestId()));
+    }
+
+    private static AgentResponse internalError(AgentCall call) {
+        return AgentResponse.failure(AgentError.INTERNAL_ERROR, "The capability failed unexpectedly"
+                + call.context().findRequestId().map(id -> "; see the server log for request " + id).orElse(""));
     }
 }

@@ -143,7 +143,8 @@ public final class DefaultAgentRegistry implements AgentRegistry {
             notifyListeners(agent, capability, context, start, ExecutionOutcome.DENIED, "forbidden");
             throw new AccessDeniedException(context.principal(), agent.name(), capability.name());
         }
-        AgentCall call = new AgentCall(capabilityName, arguments, context, this);
+        Optional<Duration> timeout = capability.timeout().or(() -> Optional.ofNullable(defaultTimeout));
+        AgentCall call = new AgentCall(capabilityName, arguments, context, this, timeout.orElse(null));
         AgentResponse response;
         try {
             response = runGuarded(agent, capability, call);
@@ -162,7 +163,7 @@ public final class DefaultAgentRegistry implements AgentRegistry {
     }
 
     private AgentResponse runGuarded(CoreAgent agent, Capability capability, AgentCall call) {
-        Optional<Duration> timeout = capability.timeout().or(() -> Optional.ofNullable(defaultTimeout));
+        Optional<Duration> timeout = call.findTimeout();
         if (timeout.isEmpty()) {
             return executeCatchingBugs(agent, capability, call);
         }
@@ -182,8 +183,10 @@ public final class DefaultAgentRegistry implements AgentRegistry {
             if (e.getCause() instanceof TwisterLabException fault) {
                 throw fault;
             }
-            // executeCatchingBugs maps everything else to a response; only an Error can arrive here.
-            LOG.error("{}.{} failed", agent.name(), capability.name(), e.getCause());
+            // executeCatchingBugs maps everything else to a response; only an Error can arrive here. One line: a
+            // hostile request must not be able to write a thousand-frame trace per call into the log.
+            LOG.error("{}.{} failed with {} (request {})", agent.name(), capability.name(), e.getCause(),
+                    call.context().findRequestId().orElse("-"));
             return internalError();
         }
     }
@@ -197,6 +200,10 @@ public final class DefaultAgentRegistry implements AgentRegistry {
         } catch (RuntimeException e) {
             LOG.error("{}.{} threw (request {})", agent.name(), capability.name(),
                     call.context().findRequestId().orElse("-"), e);
+            return internalError();
+        } catch (StackOverflowError e) {
+            LOG.error("{}.{} failed with {} (request {})", agent.name(), capability.name(), e,
+                    call.context().findRequestId().orElse("-"));
             return internalError();
         }
     }
