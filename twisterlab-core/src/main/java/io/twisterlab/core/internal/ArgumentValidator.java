@@ -1,5 +1,6 @@
 package io.twisterlab.core.internal;
 
+import io.twisterlab.core.JsonLimits;
 import io.twisterlab.core.Param;
 import io.twisterlab.core.ParamType;
 import io.twisterlab.core.Violation;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,8 +52,16 @@ public final class ArgumentValidator {
         return result;
     }
 
-    /** Type-checks and constrains one non-null value; returns the normalised value, or null after a violation. */
+    /**
+     * Bounds, type-checks and constrains one non-null value; returns the normalised value, or null after a
+     * violation. The {@link JsonLimits} come first: nothing below may convert or compare an unbounded number.
+     */
     public static @Nullable Object check(Param param, Object value, List<Violation> violations) {
+        Optional<Violation> unbounded = JsonLimits.check(param.name(), value);
+        if (unbounded.isPresent()) {
+            violations.add(unbounded.get());
+            return null;
+        }
         @Nullable Object normalised = normalise(param.type(), value);
         if (normalised == null) {
             violations.add(new Violation(param.name(), Violation.TYPE,
