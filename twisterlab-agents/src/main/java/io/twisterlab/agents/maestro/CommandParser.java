@@ -1,17 +1,24 @@
 package io.twisterlab.agents.maestro;
 
+import io.twisterlab.core.JsonLimits;
+import io.twisterlab.core.Violation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Parses {@code @agent.capability(key=value, ...)}. Values: double- or single-quoted strings (escapes
  * {@code \" \' \\ \n \t \r \}{@code uXXXX}), integers, decimals, {@code true}, {@code false}, {@code null} and
  * {@code [..]} lists of values. Parentheses may be omitted when there are no arguments.
+ *
+ * <p>Values are bounded while they are parsed, by the {@link JsonLimits} every capability applies: lists nest at
+ * most {@link JsonLimits#MAX_DEPTH} deep (so the parser's own recursion is bounded too) and numbers beyond
+ * {@link JsonLimits#check its digits and exponent} are refused before anything converts them.
  */
 final class CommandParser {
     /** A parsed command. */
@@ -57,7 +64,7 @@ final class CommandParser {
                     skipSpace();
                     expect('=', "expected '=' after argument name '" + key + "'");
                     skipSpace();
-                    @Nullable Object value = value();
+                    @Nullable Object value = value(0);
                     if (arguments.containsKey(key)) {
                         throw new SyntaxException("argument '" + key + "' is given twice", keyPos);
                     }
@@ -79,12 +86,16 @@ final class CommandParser {
         return new Command(agent, capability, Collections.unmodifiableMap(arguments));
     }
 
-    private @Nullable Object value() throws SyntaxException {
+    /** The value at {@link #pos}, inside {@code depth} lists. */
+    private @Nullable Object value(int depth) throws SyntaxException {
         char c = peek();
         if (c == '"' || c == '\'') {
             return string(c);
         }
         if (c == '[') {
+            if (depth == JsonLimits.MAX_DEPTH) {
+                throw new SyntaxException("lists nest deeper than " + JsonLimits.MAX_DEPTH + " levels", pos);
+            }
             pos++;
             List<@Nullable Object> items = new ArrayList<>();
             skipSpace();
@@ -94,7 +105,7 @@ final class CommandParser {
             }
             while (true) {
                 skipSpace();
-                items.add(value());
+                items.add(value(depth + 1));
                 skipSpace();
                 if (peek() == ',') {
                     pos++;
@@ -167,6 +178,16 @@ final class CommandParser {
             throw new SyntaxException("unexpected '" + peek() + "' in number", pos);
         }
         String literal = text.substring(start, pos);
+        BigDecimal exact;
+        try {
+            exact = new BigDecimal(literal);
+        } catch (NumberFormatException exponentBeyondInt) {
+            throw new SyntaxException("number out of range", start);
+        }
+        Optional<Violation> unbounded = JsonLimits.check("number", exact);
+        if (unbounded.isPresent()) {
+            throw new SyntaxException("number " + unbounded.get().message(), start);
+        }
         if (decimal) {
             double d = Double.parseDouble(literal);
             if (!Double.isFinite(d)) {
@@ -177,7 +198,7 @@ final class CommandParser {
         try {
             return Long.parseLong(literal);
         } catch (NumberFormatException e) {
-            return new BigDecimal(literal);
+            return exact;
         }
     }
 

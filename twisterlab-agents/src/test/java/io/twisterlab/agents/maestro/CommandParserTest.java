@@ -3,11 +3,13 @@ package io.twisterlab.agents.maestro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.twisterlab.core.JsonLimits;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -68,5 +70,32 @@ class CommandParserTest {
                 .isInstanceOf(CommandParser.SyntaxException.class)
                 .hasMessageContaining(message)
                 .hasMessageContaining("at position");
+    }
+
+    @Test
+    @Timeout(10)
+    void listsNestAtMostAsDeepAsCoreAllowsAndTheParserNeverOverflows() throws Exception {
+        int max = JsonLimits.MAX_DEPTH;
+        Object parsed = CommandParser.parse("@a.b(x=" + "[".repeat(max) + "]".repeat(max) + ")").arguments().get("x");
+        assertThat(JsonLimits.check("x", parsed)).isEmpty();
+        for (int depth : new int[] {max + 1, 9_000}) {
+            assertThatThrownBy(() -> CommandParser.parse("@a.b(x=" + "[".repeat(depth) + "]".repeat(depth) + ")"))
+                    .isInstanceOf(CommandParser.SyntaxException.class)
+                    .hasMessage("lists nest deeper than 64 levels at position " + (8 + max));
+        }
+    }
+
+    @ParameterizedTest
+    @Timeout(10)
+    @CsvSource(delimiter = '|', value = {
+            "1e40000000|decimal exponent 40000001", "-1e-40000000|decimal exponent -39999999",
+            "1e99999999999|out of range", "1e400|out of range",
+    })
+    void numbersBeyondCoreBoundsAreRefusedAtParseTime(String literal, String message) {
+        assertThatThrownBy(() -> CommandParser.parse("@a.b(x=[" + literal + "])"))
+                .isInstanceOf(CommandParser.SyntaxException.class)
+                .hasMessageContaining(message).hasMessageEndingWith("at position 9");
+        assertThatThrownBy(() -> CommandParser.parse("@a.b(x=" + "9".repeat(301) + ")"))
+                .hasMessageContaining("more than 100 significant digits");
     }
 }

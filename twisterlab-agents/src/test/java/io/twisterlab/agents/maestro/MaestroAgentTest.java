@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class MaestroAgentTest {
     private static final ExecutionContext VIEWER = ExecutionContext.of("vera", Set.of("viewer"), "req-v");
@@ -184,6 +185,21 @@ class MaestroAgentTest {
         ok(registry.execute("maestro", "execute_command",
                 Map.of("command", "@cache.cache_set(key=\"k\", value=\"v\")"), OPERATOR));
         assertThat(ok(registry.execute("cache", "cache_get", Map.of("key", "k")))).containsEntry("found", true);
+    }
+
+    @Test
+    @Timeout(10)
+    void deepOrHugeCommandArgumentsAreRefusedBeforeAnythingIsStored() {
+        registry(MaestroAgent.builder().build(), false);
+        for (String value : List.of("[".repeat(600) + "]".repeat(600), "[".repeat(9_000) + "]".repeat(9_000),
+                "[1e40000000]", "-1e-40000000")) {
+            AgentResponse refused = registry.execute("maestro", "execute_command",
+                    Map.of("command", "@cache.cache_set(key=\"deep\", value=" + value + ")"), OPERATOR);
+            assertThat(refused.success()).isFalse();
+            assertThat(refused.errorCode()).contains("invalid_command");
+        }
+        assertThat(ok(registry.execute("cache", "cache_get", Map.of("key", "deep")))).containsEntry("found", false);
+        assertThat(ok(registry.execute("cache", "cache_keys", Map.of()))).containsEntry("count", 0);
     }
 
     @Test
