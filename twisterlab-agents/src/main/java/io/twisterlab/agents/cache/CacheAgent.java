@@ -1,11 +1,16 @@
 package io.twisterlab.agents.cache;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
+import io.twisterlab.core.JsonLimits;
 import io.twisterlab.core.Param;
 import io.twisterlab.core.ParamType;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +31,11 @@ import org.jspecify.annotations.Nullable;
  * control characters; values are at most {@link Builder#maxValueBytes(int) 1 MiB} of JSON. A backend failure is a
  * {@code backend_unavailable} failure, never "not found".
  *
- * <p>Values are any JSON value (string, number, boolean, array, object) and are stored as JSON text, so
- * {@code cache_get} returns what {@code cache_set} was given.
+ * <p>Values are any JSON value (string, number, boolean, array, object) within the {@link JsonLimits} and are
+ * stored as JSON text, so {@code cache_get} returns what {@code cache_set} was given (numbers with a fraction or an
+ * exponent come back exactly, as {@link java.math.BigDecimal}). A stored value that cannot be read back — not JSON,
+ * or beyond the {@link JsonLimits}, e.g. written into Redis by another client — is an {@code undecodable_value}
+ * failure of {@code cache_get}, never an exception.
  *
  * <pre>{@code
  * CacheAgent cache = CacheAgent.builder().backend(CacheBackend.inMemory(10_000)).build();
@@ -42,7 +50,22 @@ public final class CacheAgent extends AbstractCoreAgent {
     /** The default namespace prefix. */
     public static final String DEFAULT_NAMESPACE = "twisterlab:cache:";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest {@link Builder#maxValueBytes(int)}. */
+    private static final int MAX_VALUE_BYTES = 64 * 1024 * 1024;
+    /**
+     * Encodes and decodes every value. Its depth bound is the one arguments are validated against, so what
+     * {@code cache_set} accepted always decodes, and a deeper value written by someone else fails cleanly; numbers
+     * it reads are judged by {@link JsonLimits} before they are returned.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(JsonLimits.MAX_DEPTH)
+                    .maxStringLength(MAX_VALUE_BYTES)
+                    .build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(JsonLimits.MAX_DEPTH).build())
+            .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_KEY_LENGTH = 512;
 
     private final CacheBackend backend;
@@ -141,8 +164,17 @@ public final class CacheAgent extends AbstractCoreAgent {
             result.put("ttl", null);
             return result;
         }
+        @Nullable Object value;
+        try {
+            value = JSON.readValue(entry.get().value(), Object.class);
+        } catch (JsonProcessingException e) {
+            return undecodable(key);
+        }
+        if (JsonLimits.check("value", value).isPresent()) {
+            return undecodable(key);
+        }
         hits.increment();
-        result.put("value", decode(entry.get().value()));
+        result.put("value", value);
         @Nullable Duration ttl = entry.get().ttl();
         // whole seconds, rounded up, like Redis TTL; null = no expiry
         result.put("ttl", ttl == null ? null : (ttl.toMillis() + 999) / 1000);
@@ -245,13 +277,10 @@ public final class CacheAgent extends AbstractCoreAgent {
         return Optional.empty();
     }
 
-    private static @Nullable Object decode(String stored) {
-        try {
-            return JSON.readValue(stored, Object.class);
-        } catch (JsonProcessingException e) {
-            // written by someone else in our namespace, not as JSON: return the text as it is
-            return stored;
-        }
+    private static AgentResponse undecodable(String key) {
+        return AgentResponse.failure("undecodable_value", "the value stored under '" + key + "' cannot be read "
+                + "back: it is not JSON within the limits (nesting depth " + JsonLimits.MAX_DEPTH
+                + ", number size); delete or overwrite it");
     }
 
     private AgentResponse unavailable(CacheBackendException e) {
@@ -293,7 +322,7 @@ public final class CacheAgent extends AbstractCoreAgent {
 
         /** Largest value accepted, in bytes of JSON (UTF-8); 1 byte to 64 MiB. */
         public Builder maxValueBytes(int maxValueBytes) {
-            if (maxValueBytes < 1 || maxValueBytes > 64 * 1024 * 1024) {
+            if (maxValueBytes < 1 || maxValueBytes > MAX_VALUE_BYTES) {
                 throw new IllegalArgumentException("maxValueBytes must be between 1 and 64 MiB: " + maxValueBytes);
             }
             this.maxValueBytes = maxValueBytes;
