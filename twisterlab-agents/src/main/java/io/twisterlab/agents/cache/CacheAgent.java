@@ -67,6 +67,13 @@ public final class CacheAgent extends AbstractCoreAgent {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_KEY_LENGTH = 512;
+    /**
+     * Most {@code *} wildcards (runs counted once) in a {@code cache_keys} pattern. Real patterns use one or two.
+     * The memory backend matches in linear time whatever the pattern; the bound keeps both backends alike and
+     * limits the backtracking of Redis servers older than 6.2.11 / 7.0.9 (CVE-2022-36021), which should be
+     * upgraded all the same.
+     */
+    private static final int MAX_PATTERN_STARS = 16;
 
     private final CacheBackend backend;
     private final String namespace;
@@ -94,7 +101,8 @@ public final class CacheAgent extends AbstractCoreAgent {
         action("cache_delete", "Deletes a key")
                 .param(keyParam())
                 .handler(inv -> delete(inv.arguments().getString("key")));
-        query("cache_keys", "Lists keys matching a glob pattern (*, ?, [abc]) using SCAN, never KEYS")
+        query("cache_keys", "Lists keys matching a glob pattern (*, ?, [abc]; at most " + MAX_PATTERN_STARS
+                + " '*') using SCAN, never KEYS")
                 .param(Param.builder("pattern", ParamType.STRING).defaultValue("*").maxLength(MAX_KEY_LENGTH)
                         .description("Glob over key names (without the namespace)").build())
                 .param(Param.builder("limit", ParamType.INTEGER).defaultValue(100).minimum(1).maximum(1000)
@@ -225,6 +233,11 @@ public final class CacheAgent extends AbstractCoreAgent {
     }
 
     private Object keys(String pattern, int limit) {
+        int stars = Glob.compile(pattern).stars();
+        if (stars > MAX_PATTERN_STARS) {
+            return AgentResponse.failure("invalid_pattern", "pattern has " + stars + " '*' wildcards; at most "
+                    + MAX_PATTERN_STARS + " are allowed");
+        }
         CacheBackend.KeyPage page;
         try {
             page = backend.scan(Glob.escape(namespace) + pattern, limit);

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** In-process backend: a size-bounded Caffeine cache with a variable expiry per entry. */
@@ -86,11 +85,11 @@ final class CaffeineBackend implements CacheBackend {
 
     @Override
     public KeyPage scan(String pattern, int limit) {
-        Pattern regex = Glob.toRegex(pattern);
+        Glob glob = Glob.compile(pattern);
         List<String> keys = new ArrayList<>();
         boolean truncated = false;
         for (String key : cache.asMap().keySet()) {
-            if (regex.matcher(key).matches()) {
+            if (glob.matches(key)) {
                 if (keys.size() == limit) {
                     truncated = true;
                     break;

@@ -77,4 +77,17 @@ class CacheAgentLimitsTest {
         }
         assertThat(ok(agent, "cache_delete", Map.of("key", "foreign"))).containsEntry("deleted", true);
     }
+
+    @Test
+    void aBacktrackingPatternOverTenThousandKeysReturnsAndTooManyWildcardsAreRefused() {
+        for (int i = 0; i < 10_000; i++) {
+            backend.set(agent.namespace() + "k".repeat(40) + i, "1", null);
+        }
+        Map<String, Object> page = ok(agent, "cache_keys", Map.of("pattern", "*?".repeat(16) + "!"));
+        assertThat(page).containsEntry("count", 0).containsEntry("truncated", false);
+
+        AgentResponse refused = run(agent, "cache_keys", Map.of("pattern", "*?".repeat(17) + "!"));
+        assertThat(refused.errorCode()).contains("invalid_pattern");
+        assertThat(ok(agent, "cache_keys", Map.of("pattern", "k*1", "limit", 1000))).containsEntry("count", 1000);
+    }
 }
