@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Builds the {@code cache} agent: {@code cache.backend} ({@code memory}, the default, or {@code redis}),
  * {@code cache.namespace} (default {@code twisterlab:cache:}), {@code cache.max_entries} (memory backend,
- * default 10000), {@code redis.url} (redis backend, default {@code redis://localhost:6379}) and
+ * default 10000), {@code cache.max_bytes} (memory backend, at least 4 MiB, default 64 MiB: keys and values at two
+ * bytes per character, so a 1 MiB value always fits), {@code redis.url} (redis backend, default {@code redis://localhost:6379}) and
  * {@code redis.timeout_ms} (default 2000). {@code agents.cache.enabled=false} disables it.
  *
  * <pre>{@code
@@ -19,6 +20,9 @@ import java.util.List;
  * }</pre>
  */
 public final class CacheAgentProvider implements AgentProvider {
+    /** Smallest {@code cache.max_bytes}: room for one value of the default 1 MiB limit, at two bytes a character. */
+    private static final int MIN_MAX_BYTES = 4 * 1024 * 1024;
+
     @Override
     public Collection<? extends CoreAgent> createAgents(ProviderContext context) {
         if (!ProviderConfig.enabled(context, CacheAgent.NAME)) {
@@ -36,7 +40,8 @@ public final class CacheAgentProvider implements AgentProvider {
             }
         } else {
             backend = CacheBackend.inMemory(ProviderConfig.intInRange(context, "cache.max_entries", 10_000, 1,
-                    100_000_000));
+                    100_000_000), ProviderConfig.intInRange(context, "cache.max_bytes",
+                    (int) CacheBackend.DEFAULT_MAX_BYTES, MIN_MAX_BYTES, Integer.MAX_VALUE));
         }
         CacheAgent.Builder builder = CacheAgent.builder().backend(backend);
         String namespace = context.config("cache.namespace").orElse(CacheAgent.DEFAULT_NAMESPACE);

@@ -14,11 +14,14 @@ import org.jspecify.annotations.Nullable;
  * never mistaken for a missing key. Implement it to plug in another store.
  *
  * <pre>{@code
- * CacheBackend memory = CacheBackend.inMemory(10_000);
+ * CacheBackend memory = CacheBackend.inMemory(10_000, 64 * 1024 * 1024);
  * CacheBackend redis  = CacheBackend.redis("redis://localhost:6379/0", Duration.ofSeconds(2));
  * }</pre>
  */
 public interface CacheBackend extends AutoCloseable {
+    /** The default byte bound of {@link #inMemory(long) the in-memory backend}: 64 MiB. */
+    long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
     /** {@code memory}, {@code redis}, ... */
     String name();
 
@@ -50,14 +53,23 @@ public interface CacheBackend extends AutoCloseable {
     @Override
     void close();
 
-    /** A bounded in-process cache (Caffeine) with per-entry expiry. */
+    /** An in-process cache (Caffeine) with per-entry expiry, of at most {@code maxEntries} and 64 MiB. */
     static CacheBackend inMemory(long maxEntries) {
-        return new CaffeineBackend(maxEntries, Ticker.systemTicker());
+        return inMemory(maxEntries, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * An in-process cache (Caffeine) with per-entry expiry, of at most {@code maxEntries} entries and about
+     * {@code maxBytes} of keys and values (two bytes per character plus a per-entry overhead; see
+     * {@code cache_stats}). An entry larger than {@code maxBytes} is refused.
+     */
+    static CacheBackend inMemory(long maxEntries, long maxBytes) {
+        return new CaffeineBackend(maxEntries, maxBytes, Ticker.systemTicker());
     }
 
     /** As {@link #inMemory(long)} with an injected clock, for tests. */
     static CacheBackend inMemory(long maxEntries, Ticker ticker) {
-        return new CaffeineBackend(maxEntries, ticker);
+        return new CaffeineBackend(maxEntries, DEFAULT_MAX_BYTES, ticker);
     }
 
     /** Redis through Lettuce; {@code timeout} bounds every command. */

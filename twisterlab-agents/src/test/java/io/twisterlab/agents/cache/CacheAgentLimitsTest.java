@@ -3,12 +3,14 @@ package io.twisterlab.agents.cache;
 import static io.twisterlab.agents.cache.CacheBehaviour.ok;
 import static io.twisterlab.agents.cache.CacheBehaviour.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.InvalidArgumentsException;
 import io.twisterlab.core.JsonLimits;
 import io.twisterlab.core.Violation;
+import io.twisterlab.core.spi.ProviderContext;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -89,5 +91,62 @@ class CacheAgentLimitsTest {
         AgentResponse refused = run(agent, "cache_keys", Map.of("pattern", "*?".repeat(17) + "!"));
         assertThat(refused.errorCode()).contains("invalid_pattern");
         assertThat(ok(agent, "cache_keys", Map.of("pattern", "k*1", "limit", 1000))).containsEntry("count", 1000);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(CacheAgent agent) {
+        return (Map<String, Object>) ok(agent, "cache_stats", Map.of()).get("details");
+    }
+
+    @Test
+    void theMemoryBackendStaysWithinItsBytesWhateverIsStored() {
+        long maxBytes = 8L * 1024 * 1024;
+        CacheAgent small = CacheAgent.builder().backend(CacheBackend.inMemory(10_000, maxBytes)).build();
+        String mebibyte = "x".repeat(1024 * 1024 - 2); // 1 MiB as JSON, with its quotes
+        for (int i = 0; i < 200; i++) {
+            ok(small, "cache_set", Map.of("key", "big:" + i, "value", mebibyte));
+            assertThat((long) details(small).get("weighted_bytes")).isLessThanOrEqualTo(maxBytes);
+        }
+        Map<String, Object> stats = ok(small, "cache_stats", Map.of());
+        assertThat((long) stats.get("key_count")).isBetween(1L, 4L);
+        assertThat(details(small)).containsEntry("max_bytes", maxBytes).containsEntry("max_entries", 10_000L);
+    }
+
+    @Test
+    void theEntryBoundStillHoldsForSmallEntries() {
+        CacheAgent fewEntries = CacheAgent.builder().backend(CacheBackend.inMemory(5)).build();
+        for (int i = 0; i < 50; i++) {
+            ok(fewEntries, "cache_set", Map.of("key", "small:" + i, "value", i));
+        }
+        assertThat((long) ok(fewEntries, "cache_stats", Map.of()).get("key_count")).isLessThanOrEqualTo(5L);
+    }
+
+    @Test
+    void anEntryLargerThanTheWholeCacheIsRefusedNotSilentlyDropped() {
+        CacheAgent tiny = CacheAgent.builder().backend(CacheBackend.inMemory(10, 1024)).build();
+        assertThat(run(tiny, "cache_set", Map.of("key", "k", "value", "x".repeat(1000))).errorCode())
+                .contains("backend_error");
+        assertThat(ok(tiny, "cache_get", Map.of("key", "k"))).containsEntry("found", false);
+    }
+
+    @Test
+    void byDefaultTheMemoryBackendHoldsSixtyFourMebibytes() {
+        CacheAgent byDefault = CacheAgent.builder().build();
+        assertThat(details(byDefault)).containsEntry("max_bytes", 67_108_864L).containsEntry("max_entries", 10_000L);
+        CacheAgent provided = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.empty())
+                .iterator().next();
+        assertThat(details(provided)).containsEntry("max_bytes", 67_108_864L);
+    }
+
+    @Test
+    void theProviderReadsAndChecksMaxBytes() {
+        CacheAgent configured = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
+                .config("cache.max_bytes", "5000000").build()).iterator().next();
+        assertThat(details(configured)).containsEntry("max_bytes", 5_000_000L);
+        for (String bad : List.of("1000", "lots", "4294967296")) {
+            ProviderContext context = ProviderContext.builder().config("cache.max_bytes", bad).build();
+            assertThatThrownBy(() -> new CacheAgentProvider().createAgents(context))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache.max_bytes");
+        }
     }
 }

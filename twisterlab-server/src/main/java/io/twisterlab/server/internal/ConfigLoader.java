@@ -99,6 +99,7 @@ public final class ConfigLoader {
             new Setting("cache.backend", "TWISTERLAB_CACHE_BACKEND", "memory", "memory | redis"),
             new Setting("cache.namespace", "TWISTERLAB_CACHE_NAMESPACE", "", "key prefix of the cache agent"),
             new Setting("cache.max_entries", "TWISTERLAB_CACHE_MAX_ENTRIES", "", "in-memory cache size bound"),
+            new Setting("cache.max_bytes", "TWISTERLAB_CACHE_MAX_BYTES", "", "in-memory cache byte bound"),
             new Setting("llm.url", "TWISTERLAB_LLM_URL", "", "LLM endpoint used by Maestro, if any"),
             new Setting("llm.model", "TWISTERLAB_LLM_MODEL", "", "LLM model name"),
             new Setting("llm.timeout_ms", "TWISTERLAB_LLM_TIMEOUT_MS", "", "LLM call timeout"),
@@ -113,7 +114,7 @@ public final class ConfigLoader {
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Set<String> AGENT_KEYS = Set.of("redis.url", "redis.timeout_ms", "database.url", "database.username",
             "database.password", "database.pool_size", "cache.backend", "cache.namespace", "cache.max_entries",
-            "llm.url", "llm.model", "llm.timeout_ms");
+            "cache.max_bytes", "llm.url", "llm.model", "llm.timeout_ms");
     private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret");
 
     private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
@@ -331,6 +332,7 @@ public final class ConfigLoader {
             agentConfig.put("cache.backend", cacheBackend);
             optionalInteger("database.pool_size", 1, 100);
             optionalInteger("cache.max_entries", 1, Integer.MAX_VALUE);
+            optionalInteger("cache.max_bytes", 4L * 1024 * 1024, Integer.MAX_VALUE);
             optionalInteger("llm.timeout_ms", 1, 3_600_000);
             optionalInteger("redis.timeout_ms", 1, 600_000);
             for (String key : values.keySet()) {
