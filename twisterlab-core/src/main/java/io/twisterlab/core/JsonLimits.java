@@ -60,11 +60,11 @@ public final class JsonLimits {
      * Codes: {@link Violation#DEPTH}, {@link Violation#NUMBER}.
      */
     public static Optional<Violation> check(String field, @Nullable Object value) {
-        Deque<Node> pending = new ArrayDeque<>();
         Node root = new Node(value, null, null, 0);
         if (!isContainer(value)) {
             return checkScalar(root, field);
         }
+        Deque<Node> pending = new ArrayDeque<>();
         pending.push(root);
         while (!pending.isEmpty()) {
             Node node = pending.pop();
