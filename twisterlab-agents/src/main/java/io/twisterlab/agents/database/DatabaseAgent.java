@@ -346,6 +346,15 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         return true;
     }
 
+    /** A connection of the query pool, as {@code execute_query} uses it; for tests that bypass the guard. */
+    Connection queryConnection() throws SQLException {
+        HikariDataSource ds = dataSource;
+        if (ds == null) {
+            throw new SQLException("not started");
+        }
+        return ds.getConnection();
+    }
+
     private static AgentResponse notStarted() {
         return AgentResponse.failure("database_unavailable", "The database agent is not started");
     }
