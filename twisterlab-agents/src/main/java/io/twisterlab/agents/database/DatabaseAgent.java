@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * {@code result_too_large}) and time: the smaller of {@code timeout_ms} and the caller's own time budget
  * ({@link io.twisterlab.core.Invocation#findTimeout()}), enforced on the server (H2 {@code QUERY_TIMEOUT},
  * PostgreSQL {@code statement_timeout}) and by cancelling the statement at the deadline, so a timed-out query stops
- * and frees its connection. Parentheses nested deeper than the parser can take are refused before parsing.
+ * and frees its connection. On an embedded database, whose work fills this JVM's heap (H2 keeps a recursive query's
+ * rows in memory before returning the first), running statements are also cancelled when the old generation of
+ * the heap passes 80% while they run (failure {@code query_memory_exceeded}), so the server and the database
+ * survive. Parentheses nested deeper than the parser can take are refused before parsing.
  *
  * <pre>{@code
  * DatabaseAgent agent = DatabaseAgent.builder().url("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1").build();
@@ -74,6 +77,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
     private final Duration connectionTimeout;
     private final long maxResultBytes;
     private final boolean allowPrivilegedAccount;
+    private final HeapGuard.Settings heapGuard;
     private volatile @Nullable HikariDataSource dataSource;
     private volatile @Nullable StatementWatchdog watchdog;
     private volatile @Nullable EmbeddedH2 embedded;
@@ -91,6 +95,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         this.connectionTimeout = builder.connectionTimeout;
         this.maxResultBytes = builder.maxResultBytes;
         this.allowPrivilegedAccount = builder.allowPrivilegedAccount;
+        this.heapGuard = builder.heapGuard;
 
         query("execute_query", "Runs one read-only SQL statement with bound parameters; returns columns and rows")
                 .param(Param.builder("sql", ParamType.STRING).required().maxLength(20_000)
@@ -158,7 +163,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         config.setConnectionTimeout(connectionTimeout.toMillis());
         // Start even if the database is down: db_health and health() report it, queries fail as unavailable.
         config.setInitializationFailTimeout(-1);
-        watchdog = new StatementWatchdog();
+        watchdog = new StatementWatchdog(embedded != null ? heapGuard : null);
         dataSource = new HikariDataSource(config);
     }
 
@@ -382,8 +387,15 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         private Duration connectionTimeout = Duration.ofSeconds(5);
         private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
         private boolean allowPrivilegedAccount;
+        private HeapGuard.Settings heapGuard = HeapGuard.Settings.defaults();
 
         private Builder() {
+        }
+
+        /** How the heap is read for an embedded database; for tests that simulate a full heap. */
+        Builder heapGuard(HeapGuard.Settings settings) {
+            this.heapGuard = Objects.requireNonNull(settings, "settings");
+            return this;
         }
 
         /** The largest result, in approximate JSON bytes, {@code execute_query} returns (1 KiB to 1 GiB). */

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One {@code execute_query} on a borrowed connection: the database's own read-only checks, the bound parameters,
  * the time bound (server side: H2 {@code SET QUERY_TIMEOUT}, PostgreSQL {@code SET LOCAL statement_timeout}, else
- * {@link Statement#setQueryTimeout(int)}; client side: the {@link StatementWatchdog} cancels at the deadline) and
- * the bounded read. The caller has run the lexical guard and rolls back.
+ * {@link Statement#setQueryTimeout(int)}; client side: the {@link StatementWatchdog} cancels at the deadline, or
+ * when the heap runs low for a database in this JVM) and the bounded read. The caller has run the lexical guard
+ * and rolls back.
  *
  * @param sql          the statement
  * @param params       the values bound to its placeholders
@@ -91,7 +92,11 @@ record ReadOnlyQuery(String sql, List<Object> params, int limit, long deadlineNa
                     return ResultReader.read(rs, limit, maxBytes);
                 }
             } catch (SQLException e) {
-                if (watch.fired()) {
+                StatementWatchdog.Reason reason = watch.reason();
+                if (reason == StatementWatchdog.Reason.MEMORY) {
+                    return memoryExceeded();
+                }
+                if (reason == StatementWatchdog.Reason.TIMEOUT) {
                     return timedOut();
                 }
                 throw e;
@@ -105,6 +110,11 @@ record ReadOnlyQuery(String sql, List<Object> params, int limit, long deadlineNa
 
     static AgentResponse timedOut() {
         return AgentResponse.failure("query_timeout", "The query was cancelled: it exceeded its timeout");
+    }
+
+    static AgentResponse memoryExceeded() {
+        return AgentResponse.failure("query_memory_exceeded", "The query was cancelled: the server ran low on "
+                + "memory while it ran; bound its result (a recursive query needs a stop condition)");
     }
 
     private static void setH2QueryTimeout(Connection connection, long millis) throws SQLException {
