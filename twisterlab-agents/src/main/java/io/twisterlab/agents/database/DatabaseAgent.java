@@ -48,10 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code result_too_large}) and time: the smaller of {@code timeout_ms} and the caller's own time budget
  * ({@link io.twisterlab.core.Invocation#findTimeout()}), enforced on the server (H2 {@code QUERY_TIMEOUT},
  * PostgreSQL {@code statement_timeout}) and by cancelling the statement at the deadline, so a timed-out query stops
- * and frees its connection. On an embedded database, whose work fills this JVM's heap (H2 keeps a recursive query's
- * rows in memory before returning the first), running statements are also cancelled when the old generation of
- * the heap passes 80% while they run (failure {@code query_memory_exceeded}), so the server and the database
- * survive. Parentheses nested deeper than the parser can take are refused before parsing.
+ * and frees its connection. On embedded H2 (which holds a recursive query's rows in this JVM's heap) statements are
+ * cancelled when the heap's old generation passes 80% while they run (failure
+ * {@code query_memory_exceeded}). Parentheses nested deeper than the parser can take are refused before parsing.
  *
  * <pre>{@code
  * DatabaseAgent agent = DatabaseAgent.builder().url("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1").build();

@@ -34,6 +34,8 @@ final class HeapGuard {
     static final long INTERVAL_MS = 50;
     static final double MIN_GROWTH = 0.05;
     private static final Logger LOG = LoggerFactory.getLogger(HeapGuard.class);
+    private static final List<MemoryPoolMXBean> OLD_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()).toList();
 
     private final ScheduledExecutorService timer;
     private final DoubleSupplier usage;
@@ -105,8 +107,8 @@ final class HeapGuard {
      */
     static double oldGenerationUsage() {
         double fullest = -1;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid() && pool.isUsageThresholdSupported()) {
+        for (MemoryPoolMXBean pool : OLD_POOLS) {
+            if (pool.isValid()) {
                 fullest = Math.max(fullest, fraction(pool.getUsage()));
             }
         }
