@@ -9,27 +9,17 @@ import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.Param;
 import io.twisterlab.core.ParamType;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,18 +27,30 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code database} agent: read-only SQL and schema introspection over JDBC, pooled by HikariCP.
  *
- * <p><b>Read-only, enforced in layers.</b> Every {@code execute_query} (1) passes a lexical check: one statement,
- * starting with SELECT/WITH/VALUES/TABLE/EXPLAIN/SHOW, with no data-modifying keyword anywhere (which refuses
- * {@code WITH d AS (DELETE ...) SELECT ...}) and no function that acts outside the transaction; (2) runs on a
- * read-only connection inside a transaction that is <em>always rolled back</em>; (3) is checked by the database
- * itself: on PostgreSQL the transaction is {@code SET TRANSACTION READ ONLY}, so the server rejects any write,
- * including data-modifying CTEs, {@code nextval()} and writes hidden in functions; on embedded H2 the statement is
- * parsed by H2's own parser and refused unless H2 classifies it as a read-only query. Other databases get layers
- * (1) and (2) only. Use a database account with read-only grants as well.
+ * <p><b>Least privilege first.</b> On an embedded H2 database ({@code jdbc:h2:mem:}, {@code jdbc:h2:file:}) the
+ * configured (admin) account only creates a non-admin user with a random password and SELECT on every schema; the
+ * pool queries as that user, so H2 itself refuses file access, linked databases, Java aliases, scripts and database
+ * settings. If H2 closes the database (out of memory, for example), it is re-opened and the user re-created. On
+ * PostgreSQL the agent checks its own account when it first connects: a superuser or a member of
+ * {@code pg_signal_backend}, {@code pg_read_server_files}, {@code pg_write_server_files} or
+ * {@code pg_execute_server_program} gets {@code execute_query} refused with {@code privileged_account} (and one
+ * WARN log line; {@code db_health} names the problem) unless {@link Builder#allowPrivilegedAccount(boolean)}.
  *
- * <p>Rows are capped with {@link Statement#setMaxRows(int)} at {@code limit + 1} (the extra row only reveals
- * truncation), parameters are bound, and the query timeout is {@link Statement#setQueryTimeout(int)} (JDBC counts
- * whole seconds, so {@code timeout_ms} is rounded up).
+ * <p><b>Read-only, enforced in layers.</b> Every {@code execute_query} (1) passes a lexical check ({@link SqlGuard}:
+ * one statement, starting with SELECT/WITH/VALUES/TABLE/EXPLAIN/SHOW, no data-modifying keyword, no function that
+ * acts outside the transaction however it is spelled); (2) runs on a read-only connection inside a transaction
+ * that is <em>always rolled back</em>; (3) is checked by the database itself: on PostgreSQL the transaction is
+ * {@code READ ONLY}, and session-level advisory locks are released before the connection returns to the pool; on
+ * embedded H2 the statement is parsed by H2's own parser and refused unless H2 classifies it as a read-only query.
+ * Other databases get layers (1) and (2) only: use a database account with read-only grants.
+ *
+ * <p><b>Bounded.</b> Rows ({@code limit}), result bytes ({@link Builder#maxResultBytes(long)}, failure
+ * {@code result_too_large}) and time: the smaller of {@code timeout_ms} and the caller's own time budget
+ * ({@link io.twisterlab.core.Invocation#findTimeout()}), enforced on the server (H2 {@code QUERY_TIMEOUT},
+ * PostgreSQL {@code statement_timeout}) and by cancelling the statement at the deadline, so a timed-out query stops
+ * and frees its connection. On embedded H2 (which holds a recursive query's rows in this JVM's heap) statements are
+ * cancelled when the heap's old generation passes 80% while they run (failure
+ * {@code query_memory_exceeded}). Parentheses nested deeper than the parser can take are refused before parsing.
  *
  * <pre>{@code
  * DatabaseAgent agent = DatabaseAgent.builder().url("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1").build();
@@ -62,20 +64,25 @@ public final class DatabaseAgent extends AbstractCoreAgent {
     public static final String NAME = "database";
     /** The default: an in-memory H2 database that lives as long as the JVM. */
     public static final String DEFAULT_URL = "jdbc:h2:mem:twisterlab;DB_CLOSE_DELAY=-1";
+    /** The default bound on one result's size: 8 MiB. */
+    public static final long DEFAULT_MAX_RESULT_BYTES = 8L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseAgent.class);
-    private static final Set<String> TABLE_TYPES = Set.of("TABLE", "BASE TABLE", "VIEW", "MATERIALIZED VIEW",
-            "FOREIGN TABLE", "PARTITIONED TABLE");
-    private static final Set<String> SYSTEM_SCHEMAS = Set.of("INFORMATION_SCHEMA", "PG_CATALOG", "PG_TOAST");
-    private static final int MAX_ERROR_MESSAGE = 500;
 
     private final String url;
     private final String username;
     private final String password;
     private final int poolSize;
     private final Duration connectionTimeout;
+    private final long maxResultBytes;
+    private final boolean allowPrivilegedAccount;
+    private final HeapGuard.Settings heapGuard;
     private volatile @Nullable HikariDataSource dataSource;
+    private volatile @Nullable StatementWatchdog watchdog;
+    private volatile @Nullable EmbeddedH2 embedded;
     private volatile @Nullable Dialect dialect;
+    /** Empty: the account was checked and is fine; null: not checked yet. */
+    private volatile @Nullable Optional<String> privilegeProblem;
 
     private DatabaseAgent(Builder builder) {
         super(NAME, "Read-only SQL queries and schema introspection over JDBC (H2 embedded by default, PostgreSQL)",
@@ -85,6 +92,9 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         this.password = builder.password;
         this.poolSize = builder.poolSize;
         this.connectionTimeout = builder.connectionTimeout;
+        this.maxResultBytes = builder.maxResultBytes;
+        this.allowPrivilegedAccount = builder.allowPrivilegedAccount;
+        this.heapGuard = builder.heapGuard;
 
         query("execute_query", "Runs one read-only SQL statement with bound parameters; returns columns and rows")
                 .param(Param.builder("sql", ParamType.STRING).required().maxLength(20_000)
@@ -96,19 +106,25 @@ public final class DatabaseAgent extends AbstractCoreAgent {
                 .param(Param.builder("limit", ParamType.INTEGER).defaultValue(100).minimum(1).maximum(10_000)
                         .description("Maximum rows returned; truncated=true when there were more").build())
                 .param(Param.builder("timeout_ms", ParamType.INTEGER).defaultValue(30_000).minimum(1)
-                        .maximum(600_000).description("Query timeout (rounded up to whole seconds)").build())
-                .handler(inv -> executeQuery(inv.arguments().getString("sql"),
-                        inv.arguments().findList("params").orElse(List.of()), inv.arguments().getInt("limit"),
-                        inv.arguments().getLong("timeout_ms")));
+                        .maximum(600_000).description("Query timeout in milliseconds (at most the caller's own "
+                                + "time budget); the statement is cancelled when it passes").build())
+                .handler(inv -> {
+                    long timeoutMs = inv.arguments().getLong("timeout_ms");
+                    long budgetMs = inv.findTimeout().map(t -> Math.min(t.toMillis(), timeoutMs)).orElse(timeoutMs);
+                    return executeQuery(new ReadOnlyQuery(inv.arguments().getString("sql"),
+                            inv.arguments().findList("params").orElse(List.of()), inv.arguments().getInt("limit"),
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs), maxResultBytes));
+                });
         query("list_tables", "Lists tables and views, of one schema or of every non-system schema")
                 .param(Param.builder("schema", ParamType.STRING).maxLength(128).description("Schema name").build())
-                .handler(inv -> listTables(inv.arguments().findString("schema").orElse(null)));
+                .handler(inv -> withConnection(c -> SchemaIntrospection.listTables(c,
+                        inv.arguments().findString("schema").orElse(null))));
         query("describe_table", "Columns (name, type, size, nullable, default) and primary key of a table")
                 .requiredParam("table_name", ParamType.STRING, "Table or view name")
                 .param(Param.builder("schema", ParamType.STRING).maxLength(128)
                         .description("Schema name; the connection's current schema by default").build())
-                .handler(inv -> describeTable(inv.arguments().getString("table_name"),
-                        inv.arguments().findString("schema").orElse(null)));
+                .handler(inv -> withConnection(c -> SchemaIntrospection.describeTable(c,
+                        inv.arguments().getString("table_name"), inv.arguments().findString("schema").orElse(null))));
         query("db_health", "Connectivity, latency, database product and version, and pool usage")
                 .handler(inv -> dbHealth());
     }
@@ -125,11 +141,19 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         HikariConfig config = new HikariConfig();
         config.setPoolName("twisterlab-database");
         config.setJdbcUrl(url);
-        if (!username.isEmpty()) {
-            config.setUsername(username);
-        }
-        if (!password.isEmpty()) {
-            config.setPassword(password);
+        config.setUsername(username.isEmpty() ? null : username);
+        config.setPassword(password.isEmpty() ? null : password);
+        if (EmbeddedH2.isEmbedded(url)) {
+            EmbeddedH2 h2 = new EmbeddedH2(url, username, password);
+            try {
+                h2.open();
+            } catch (SQLException e) {
+                LOG.warn("database: opening the embedded H2 database failed: {}", e.getMessage());
+            }
+            config.setJdbcUrl(h2.queryUrl());
+            config.setUsername(h2.queryUser());
+            config.setPassword(h2.queryPassword());
+            embedded = h2;
         }
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(Math.min(1, poolSize));
@@ -138,6 +162,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         config.setConnectionTimeout(connectionTimeout.toMillis());
         // Start even if the database is down: db_health and health() report it, queries fail as unavailable.
         config.setInitializationFailTimeout(-1);
+        watchdog = new StatementWatchdog(embedded != null ? heapGuard : null);
         dataSource = new HikariDataSource(config);
     }
 
@@ -147,6 +172,16 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         dataSource = null;
         if (ds != null) {
             ds.close();
+        }
+        StatementWatchdog w = watchdog;
+        watchdog = null;
+        if (w != null) {
+            w.close();
+        }
+        EmbeddedH2 h2 = embedded;
+        embedded = null;
+        if (h2 != null) {
+            h2.close();
         }
     }
 
@@ -163,255 +198,56 @@ public final class DatabaseAgent extends AbstractCoreAgent {
 
     // ---------------------------------------------------------------- execute_query
 
-    private Object executeQuery(String sql, List<Object> params, int limit, long timeoutMs) {
-        for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof List<?> || p instanceof Map<?, ?>) {
-                return AgentResponse.failure("invalid_params", "params[" + i
-                        + "] must be a string, number, boolean or null");
-            }
-        }
+    private Object executeQuery(ReadOnlyQuery query) {
         HikariDataSource ds = dataSource;
-        if (ds == null) {
+        StatementWatchdog w = watchdog;
+        if (ds == null || w == null) {
             return notStarted();
         }
         try (Connection connection = ds.getConnection()) {
             Dialect d = dialect(connection);
-            Optional<SqlGuard.Refusal> lexical = SqlGuard.check(sql, d);
+            Optional<String> privileged = privilegeProblem(connection, d);
+            if (privileged.isPresent() && !allowPrivilegedAccount) {
+                return AgentResponse.failure("privileged_account", privileged.get());
+            }
+            Optional<SqlGuard.Refusal> lexical = SqlGuard.check(query.sql(), d);
             if (lexical.isPresent()) {
                 return AgentResponse.failure(lexical.get().code(), lexical.get().message());
             }
             connection.setAutoCommit(false);
             try {
-                return runReadOnly(connection, d, sql, params, limit, timeoutMs);
+                return query.run(connection, d, w);
             } finally {
                 connection.rollback();
+                if (d == Dialect.POSTGRESQL) {
+                    PostgresSession.release(connection);
+                }
             }
         } catch (SQLException e) {
-            return failure(e);
-        }
-    }
-
-    private Object runReadOnly(Connection connection, Dialect d, String sql, List<Object> params, int limit,
-                               long timeoutMs) throws SQLException {
-        if (d == Dialect.POSTGRESQL) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TRANSACTION READ ONLY");
-            }
-        } else if (d == Dialect.H2) {
-            Optional<SqlGuard.Refusal> refusal = H2ReadOnlyCheck.check(connection, sql);
-            if (refusal.isPresent()) {
-                return AgentResponse.failure(refusal.get().code(), refusal.get().message());
-            }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                bind(statement, i + 1, params.get(i));
-            }
-            statement.setMaxRows(limit + 1);
-            statement.setFetchSize(Math.min(limit + 1, 1000));
-            statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, (timeoutMs + 999) / 1000));
-            if (!statement.execute()) {
-                return AgentResponse.failure("not_a_query", "The statement returned no result set");
-            }
-            try (ResultSet rs = statement.getResultSet()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                int count = meta.getColumnCount();
-                List<Map<String, Object>> columns = new ArrayList<>();
-                String[] types = new String[count + 1];
-                for (int c = 1; c <= count; c++) {
-                    Map<String, Object> column = new LinkedHashMap<>();
-                    types[c] = Objects.requireNonNullElse(meta.getColumnTypeName(c), "");
-                    column.put("name", meta.getColumnLabel(c));
-                    column.put("type", types[c]);
-                    columns.add(column);
-                }
-                List<List<@Nullable Object>> rows = new ArrayList<>();
-                boolean truncated = false;
-                while (rs.next()) {
-                    if (rows.size() == limit) {
-                        truncated = true;
-                        break;
-                    }
-                    List<@Nullable Object> row = new ArrayList<>(count);
-                    for (int c = 1; c <= count; c++) {
-                        row.add(JdbcValues.read(rs, c, types[c]));
-                    }
-                    rows.add(row);
-                }
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("columns", columns);
-                result.put("rows", rows);
-                result.put("row_count", rows.size());
-                result.put("truncated", truncated);
-                return result;
-            }
-        }
-    }
-
-    private static void bind(PreparedStatement statement, int index, @Nullable Object value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.NULL);
-        } else if (value instanceof String s) {
-            statement.setString(index, s);
-        } else if (value instanceof Boolean b) {
-            statement.setBoolean(index, b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte) {
-            statement.setLong(index, ((Number) value).longValue());
-        } else if (value instanceof BigDecimal decimal) {
-            statement.setBigDecimal(index, decimal);
-        } else if (value instanceof BigInteger big) {
-            statement.setBigDecimal(index, new BigDecimal(big));
-        } else if (value instanceof Number number) {
-            statement.setDouble(index, number.doubleValue());
-        } else {
-            statement.setString(index, value.toString());
+            return query.remainingMillis() <= 0 && e instanceof SQLTransientConnectionException
+                    ? ReadOnlyQuery.timedOut() : failure(e);
+        } catch (StackOverflowError e) {
+            return AgentResponse.failure("unsupported_sql", "The statement is nested too deeply to parse");
         }
     }
 
     // ---------------------------------------------------------------- metadata
 
-    private Object listTables(@Nullable String schema) {
+    /** Work on a pooled connection. */
+    private interface ConnectionWork {
+        Object apply(Connection connection) throws SQLException;
+    }
+
+    private Object withConnection(ConnectionWork work) {
         HikariDataSource ds = dataSource;
         if (ds == null) {
             return notStarted();
         }
         try (Connection connection = ds.getConnection()) {
-            try {
-                DatabaseMetaData meta = connection.getMetaData();
-                List<Map<String, Object>> tables = tables(meta, schema == null ? null : escape(meta, schema));
-                if (tables.isEmpty() && schema != null) {
-                    tables = tables(meta, escape(meta, normalise(meta, schema)));
-                }
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("schema", schema);
-                result.put("tables", tables);
-                result.put("count", tables.size());
-                return result;
-            } finally {
-                connection.rollback();
-            }
+            return work.apply(connection);
         } catch (SQLException e) {
             return failure(e);
         }
-    }
-
-    private static List<Map<String, Object>> tables(DatabaseMetaData meta, @Nullable String schemaPattern)
-            throws SQLException {
-        List<Map<String, Object>> tables = new ArrayList<>();
-        try (ResultSet rs = meta.getTables(null, schemaPattern, "%", null)) {
-            while (rs.next()) {
-                String type = rs.getString("TABLE_TYPE");
-                String tableSchema = rs.getString("TABLE_SCHEM");
-                if (type == null || !TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
-                    continue;
-                }
-                if (schemaPattern == null && tableSchema != null
-                        && SYSTEM_SCHEMAS.contains(tableSchema.toUpperCase(Locale.ROOT))) {
-                    continue;
-                }
-                Map<String, Object> table = new LinkedHashMap<>();
-                table.put("schema", tableSchema);
-                table.put("name", rs.getString("TABLE_NAME"));
-                table.put("type", type);
-                tables.add(table);
-            }
-        }
-        return tables;
-    }
-
-    private Object describeTable(String tableName, @Nullable String requestedSchema) {
-        HikariDataSource ds = dataSource;
-        if (ds == null) {
-            return notStarted();
-        }
-        try (Connection connection = ds.getConnection()) {
-            try {
-                DatabaseMetaData meta = connection.getMetaData();
-                String schema = requestedSchema != null ? requestedSchema : connection.getSchema();
-                List<Map<String, Object>> columns = columns(meta, schema, tableName);
-                if (columns.isEmpty()) {
-                    schema = schema == null ? null : normalise(meta, schema);
-                    tableName = normalise(meta, tableName);
-                    columns = columns(meta, schema, tableName);
-                }
-                if (columns.isEmpty()) {
-                    return AgentResponse.failure("table_not_found", "No table or view '" + tableName + "'"
-                            + (schema == null ? "" : " in schema '" + schema + "'"));
-                }
-                String actualSchema = (String) columns.get(0).remove("_schema");
-                String actualName = (String) columns.get(0).remove("_table");
-                columns.forEach(c -> {
-                    c.remove("_schema");
-                    c.remove("_table");
-                });
-                List<String> primaryKey = primaryKey(meta, actualSchema, actualName);
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("schema", actualSchema);
-                result.put("table", actualName);
-                result.put("columns", columns);
-                result.put("primary_key", primaryKey);
-                return result;
-            } finally {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            return failure(e);
-        }
-    }
-
-    private static List<Map<String, Object>> columns(DatabaseMetaData meta, @Nullable String schema, String table)
-            throws SQLException {
-        List<Map<String, Object>> columns = new ArrayList<>();
-        try (ResultSet rs = meta.getColumns(null, schema == null ? null : escape(meta, schema), escape(meta, table),
-                "%")) {
-            while (rs.next()) {
-                Map<String, Object> column = new LinkedHashMap<>();
-                column.put("_schema", rs.getString("TABLE_SCHEM"));
-                column.put("_table", rs.getString("TABLE_NAME"));
-                column.put("name", rs.getString("COLUMN_NAME"));
-                column.put("type", rs.getString("TYPE_NAME"));
-                int size = rs.getInt("COLUMN_SIZE");
-                column.put("size", rs.wasNull() ? null : size);
-                column.put("nullable", rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls);
-                column.put("default", rs.getString("COLUMN_DEF"));
-                column.put("position", rs.getInt("ORDINAL_POSITION"));
-                columns.add(column);
-            }
-        }
-        return columns;
-    }
-
-    private static List<String> primaryKey(DatabaseMetaData meta, @Nullable String schema, @Nullable String table)
-            throws SQLException {
-        List<Map.Entry<Integer, String>> keys = new ArrayList<>();
-        try (ResultSet rs = meta.getPrimaryKeys(null, schema, table)) {
-            while (rs.next()) {
-                keys.add(Map.entry(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME")));
-            }
-        }
-        keys.sort(Map.Entry.comparingByKey());
-        return keys.stream().map(Map.Entry::getValue).toList();
-    }
-
-    private static String escape(DatabaseMetaData meta, String name) throws SQLException {
-        String escape = meta.getSearchStringEscape();
-        if (escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
-    }
-
-    /** How the database stores an unquoted identifier: H2 upper-cases, PostgreSQL lower-cases. */
-    private static String normalise(DatabaseMetaData meta, String identifier) throws SQLException {
-        if (meta.storesUpperCaseIdentifiers()) {
-            return identifier.toUpperCase(Locale.ROOT);
-        }
-        if (meta.storesLowerCaseIdentifiers()) {
-            return identifier.toLowerCase(Locale.ROOT);
-        }
-        return identifier;
     }
 
     // ---------------------------------------------------------------- health
@@ -423,21 +259,20 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         }
         long start = System.nanoTime();
         Map<String, Object> result = new LinkedHashMap<>();
-        try (Connection connection = ds.getConnection()) {
-            boolean valid = connection.isValid((int) Math.max(1, connectionTimeout.toSeconds()));
-            double latency = Math.round((System.nanoTime() - start) / 1e5) / 10.0;
-            DatabaseMetaData meta = connection.getMetaData();
-            result.put("status", valid ? "healthy" : "unhealthy");
-            result.put("latency_ms", latency);
-            result.put("product", meta.getDatabaseProductName());
-            result.put("version", meta.getDatabaseProductVersion());
-            result.put("driver", meta.getDriverName() + " " + meta.getDriverVersion());
-            result.put("read_only_enforcement", enforcement(dialect(connection)));
-        } catch (SQLException e) {
-            result.put("status", "unhealthy");
-            result.put("latency_ms", Math.round((System.nanoTime() - start) / 1e5) / 10.0);
-            result.put("message", sanitize(e));
+        try {
+            checkConnection(ds, result);
+        } catch (SQLException first) {
+            try {
+                if (!recoverEmbedded(first)) {
+                    throw first;
+                }
+                checkConnection(ds, result);
+            } catch (SQLException e) {
+                result.put("status", "unhealthy");
+                result.put("message", SqlFailures.sanitize(e));
+            }
         }
+        result.put("latency_ms", Math.round((System.nanoTime() - start) / 1e5) / 10.0);
         HikariPoolMXBean pool = ds.getHikariPoolMXBean();
         Map<String, Object> poolMap = new LinkedHashMap<>();
         if (pool != null) {
@@ -451,10 +286,27 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         return result;
     }
 
-    private static String enforcement(Dialect d) {
+    private void checkConnection(HikariDataSource ds, Map<String, Object> result) throws SQLException {
+        try (Connection connection = ds.getConnection()) {
+            boolean valid = connection.isValid((int) Math.max(1, connectionTimeout.toSeconds()));
+            DatabaseMetaData meta = connection.getMetaData();
+            Dialect d = dialect(connection);
+            result.put("status", valid ? "healthy" : "unhealthy");
+            result.put("product", meta.getDatabaseProductName());
+            result.put("version", meta.getDatabaseProductVersion());
+            result.put("driver", meta.getDriverName() + " " + meta.getDriverVersion());
+            result.put("read_only_enforcement", enforcement(d));
+            privilegeProblem(connection, d).ifPresent(problem -> result.put("privileged_account", problem
+                    + (allowPrivilegedAccount ? " (allowed by database.allow_privileged_account)" : "")));
+        }
+    }
+
+    private String enforcement(Dialect d) {
+        EmbeddedH2 h2 = embedded;
         return switch (d) {
-            case POSTGRESQL -> "lexical check + SET TRANSACTION READ ONLY + rollback";
-            case H2 -> "lexical check + H2 parser read-only check + rollback";
+            case POSTGRESQL -> "lexical check + SET TRANSACTION READ ONLY + rollback + advisory locks released";
+            case H2 -> (h2 != null && h2.leastPrivilege() ? "non-admin query user + " : "")
+                    + "lexical check + H2 parser read-only check + rollback";
             case OTHER -> "lexical check + read-only connection + rollback";
         };
     }
@@ -470,31 +322,53 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         return d;
     }
 
+    /** Checked once, on the first connection: why the account must not serve queries, or empty. */
+    private Optional<String> privilegeProblem(Connection connection, Dialect d) throws SQLException {
+        Optional<String> problem = privilegeProblem;
+        if (problem == null) {
+            problem = d == Dialect.POSTGRESQL ? PostgresSession.privilegeProblem(connection) : Optional.empty();
+            if (problem.isPresent()) {
+                LOG.warn("database: {}{}", problem.get(), allowPrivilegedAccount
+                        ? " (allowed by database.allow_privileged_account)" : "; execute_query is refused");
+            }
+            privilegeProblem = problem;
+        }
+        return problem;
+    }
+
+    /** If H2 closed the embedded database, re-opens it and drops the pool's dead connections. */
+    private boolean recoverEmbedded(SQLException e) {
+        EmbeddedH2 h2 = embedded;
+        HikariDataSource ds = dataSource;
+        if (h2 == null || ds == null || !EmbeddedH2.isClosed(e) || !h2.reopen()) {
+            return false;
+        }
+        HikariPoolMXBean pool = ds.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
+        }
+        return true;
+    }
+
+    /** A connection of the query pool, as {@code execute_query} uses it; for tests that bypass the guard. */
+    Connection queryConnection() throws SQLException {
+        HikariDataSource ds = dataSource;
+        if (ds == null) {
+            throw new SQLException("not started");
+        }
+        return ds.getConnection();
+    }
+
     private static AgentResponse notStarted() {
         return AgentResponse.failure("database_unavailable", "The database agent is not started");
     }
 
-    private static AgentResponse failure(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTimeoutException || state.equals("57014")) {
-            return AgentResponse.failure("query_timeout", "The query was cancelled: it exceeded its timeout");
+    private AgentResponse failure(SQLException e) {
+        if (recoverEmbedded(e)) {
+            return AgentResponse.failure("database_unavailable", "The embedded database had closed (for example "
+                    + "out of memory) and was re-opened; retry the call");
         }
-        if (state.equals("25006") || e.getErrorCode() == 90097) {
-            return AgentResponse.failure("read_only_violation", "The database refused a write in a read-only "
-                    + "transaction: " + sanitize(e));
-        }
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
-            LOG.warn("database unavailable: {}", e.getMessage());
-            return AgentResponse.failure("database_unavailable", "The database is not reachable");
-        }
-        return AgentResponse.failure("sql_error", sanitize(e));
-    }
-
-    /** The database's message, first line only and bounded; it describes the caller's SQL, not our internals. */
-    private static String sanitize(SQLException e) {
-        String message = e.getMessage() == null ? "SQL error " + e.getSQLState() : e.getMessage();
-        String line = message.lines().findFirst().orElse("").trim();
-        return line.length() > MAX_ERROR_MESSAGE ? line.substring(0, MAX_ERROR_MESSAGE) + "..." : line;
+        return SqlFailures.of(e);
     }
 
     /**
@@ -510,8 +384,36 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         private String password = "";
         private int poolSize = 5;
         private Duration connectionTimeout = Duration.ofSeconds(5);
+        private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
+        private boolean allowPrivilegedAccount;
+        private HeapGuard.Settings heapGuard = HeapGuard.Settings.defaults();
 
         private Builder() {
+        }
+
+        /** How the heap is read for an embedded database; for tests that simulate a full heap. */
+        Builder heapGuard(HeapGuard.Settings settings) {
+            this.heapGuard = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** The largest result, in approximate JSON bytes, {@code execute_query} returns (1 KiB to 1 GiB). */
+        public Builder maxResultBytes(long maxResultBytes) {
+            if (maxResultBytes < 1024 || maxResultBytes > 1L << 30) {
+                throw new IllegalArgumentException("max result bytes must be between 1024 and 1073741824: "
+                        + maxResultBytes);
+            }
+            this.maxResultBytes = maxResultBytes;
+            return this;
+        }
+
+        /**
+         * Serve queries even when the PostgreSQL account is a superuser or may signal other sessions or reach the
+         * server's files (default false: {@code execute_query} answers {@code privileged_account}).
+         */
+        public Builder allowPrivilegedAccount(boolean allow) {
+            this.allowPrivilegedAccount = allow;
+            return this;
         }
 
         /** A JDBC URL; the H2 or PostgreSQL driver (both bundled) or any driver on the class path. */

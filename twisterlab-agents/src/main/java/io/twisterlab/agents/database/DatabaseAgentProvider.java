@@ -9,7 +9,10 @@ import java.util.List;
 
 /**
  * Builds the {@code database} agent from {@code database.url} (default: embedded H2 in memory),
- * {@code database.username}, {@code database.password} and {@code database.pool_size} (1-100, default 5).
+ * {@code database.username}, {@code database.password}, {@code database.pool_size} (1-100, default 5),
+ * {@code database.max_result_bytes} (1024 to 1073741824, default 8388608) and
+ * {@code database.allow_privileged_account} (default false: a PostgreSQL superuser or member of
+ * {@code pg_signal_backend}/{@code pg_*_server_files}/{@code pg_execute_server_program} is refused queries).
  * {@code agents.database.enabled=false} disables it.
  *
  * <pre>{@code
@@ -31,6 +34,9 @@ public final class DatabaseAgentProvider implements AgentProvider {
                 .username(context.config("database.username").orElse(""))
                 .password(context.config("database.password").orElse(""))
                 .poolSize(ProviderConfig.intInRange(context, "database.pool_size", 5, 1, 100))
+                .maxResultBytes(ProviderConfig.intInRange(context, "database.max_result_bytes",
+                        (int) DatabaseAgent.DEFAULT_MAX_RESULT_BYTES, 1024, 1 << 30))
+                .allowPrivilegedAccount(ProviderConfig.bool(context, "database.allow_privileged_account", false))
                 .build());
     }
 }

@@ -228,10 +228,13 @@ class DatabaseAgentH2Test {
         DatabaseAgentProvider provider = new DatabaseAgentProvider();
         assertThat(provider.createAgents(ProviderContext.empty())).singleElement()
                 .extracting(a -> a.name()).isEqualTo("database");
+        assertThat(provider.createAgents(ProviderContext.builder().config("database.max_result_bytes", "4096")
+                .config("database.allow_privileged_account", "true").build())).hasSize(1);
         assertThat(provider.createAgents(ProviderContext.builder().config("agents.database.enabled", "false")
                 .build())).isEmpty();
         for (Map.Entry<String, String> bad : Arrays.asList(Map.entry("database.pool_size", "0"),
-                Map.entry("database.pool_size", "many"), Map.entry("database.url", "postgres://x"))) {
+                Map.entry("database.pool_size", "many"), Map.entry("database.url", "postgres://x"),
+                Map.entry("database.max_result_bytes", "100"), Map.entry("database.allow_privileged_account", "maybe"))) {
             assertThatThrownBy(() -> provider.createAgents(ProviderContext.builder()
                     .config(bad.getKey(), bad.getValue()).build()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getKey());

@@ -108,4 +108,65 @@ class SqlGuardTest {
         assertThat(SqlGuard.check(sql, Dialect.OTHER)).isPresent();
         assertThat(SqlGuard.check("SELECT 'it''s'", Dialect.OTHER)).isEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT \"FILE_READ\"('/etc/passwd', NULL)",
+            "SELECT \"file_read\" ('/etc/passwd', NULL)",
+            "SELECT * FROM \"LINK_SCHEMA\"('Z','','jdbc:h2:mem:x','','','PUBLIC')",
+            "SELECT \"pg_advisory_lock\" (42)",
+            "SELECT pg_catalog.\"pg_try_advisory_lock_shared\"(42)",
+            "SELECT pg_catalog.pg_advisory_xact_lock(1)",
+            "SELECT \"pg_terminate_backend\" /* c */ (pid) FROM pg_stat_activity",
+            "SELECT query_to_xml('select 1', true, false, '')",
+            "SELECT lo_get(1)",
+            "SELECT dblink_send_query('x', 'y')",
+            "SELECT pg_read_binary_file('x')",
+            "SELECT \"pg_ls_waldir\"()",
+            "SELECT database_to_xml(true, true, '')",
+    })
+    void forbiddenFunctionsAreFoundQuotedQualifiedOrSpacedFromTheirArguments(String sql) {
+        assertThat(SqlGuard.check(sql, Dialect.H2)).as(sql).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("forbidden_function");
+        assertThat(SqlGuard.check(sql, Dialect.POSTGRESQL)).as(sql).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("forbidden_function");
+    }
+
+    @Test
+    void quotedNamesThatAreNotCalledAreColumns() {
+        assertThat(SqlGuard.check("SELECT \"file_read\", \"lo_id\" FROM t", Dialect.H2)).isEmpty();
+        assertThat(SqlGuard.check("SELECT lo_id FROM t", Dialect.POSTGRESQL)).isEmpty();
+    }
+
+    @Test
+    void slashSlashIsALineCommentOnH2() {
+        String sql = "SELECT 1 // '\n, FILE_READ('/etc/passwd', NULL) --'";
+        assertThat(SqlGuard.check(sql, Dialect.H2)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("forbidden_function");
+        assertThat(SqlGuard.check("SELECT 1 // '\n; DELETE FROM t --'", Dialect.H2)).get()
+                .extracting(SqlGuard.Refusal::code).isEqualTo("multiple_statements");
+        assertThat(SqlGuard.check("SELECT 4 // 2", Dialect.OTHER)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("unsupported_sql");
+        assertThat(SqlGuard.check("SELECT 1 # comment", Dialect.OTHER)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("unsupported_sql");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT `FILE_READ`('x')", "SELECT U&\"\\0066ile_read\"('x')"})
+    void identifiersTheGuardCannotReadAreRefused(String sql) {
+        assertThat(SqlGuard.check(sql, Dialect.H2)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("unsupported_sql");
+        assertThat(SqlGuard.check(sql, Dialect.POSTGRESQL)).get().extracting(SqlGuard.Refusal::code)
+                .isEqualTo("unsupported_sql");
+    }
+
+    @Test
+    void nestingDeeperThanTheBoundIsRefusedBeforeAnyParser() {
+        int max = SqlGuard.MAX_NESTING;
+        assertThat(SqlGuard.check("SELECT " + "(".repeat(max) + "1" + ")".repeat(max), Dialect.H2)).isEmpty();
+        assertThat(SqlGuard.check("SELECT " + "(".repeat(max + 1) + "1" + ")".repeat(max + 1), Dialect.H2)).get()
+                .extracting(SqlGuard.Refusal::code).isEqualTo("unsupported_sql");
+        assertThat(SqlGuard.check("SELECT " + "(1) + ".repeat(500) + "1", Dialect.H2)).as("depth, not count")
+                .isEmpty();
+    }
 }

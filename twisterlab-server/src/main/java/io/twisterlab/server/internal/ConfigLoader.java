@@ -96,6 +96,10 @@ public final class ConfigLoader {
             new Setting("database.username", "TWISTERLAB_DATABASE_USERNAME", "", "database user"),
             new Setting("database.password", "TWISTERLAB_DATABASE_PASSWORD", "", "database password (never logged)"),
             new Setting("database.pool_size", "TWISTERLAB_DATABASE_POOL_SIZE", "", "connection pool size"),
+            new Setting("database.max_result_bytes", "TWISTERLAB_DATABASE_MAX_RESULT_BYTES", "",
+                    "largest execute_query result in bytes (agent default 8388608)"),
+            new Setting("database.allow_privileged_account", "TWISTERLAB_DATABASE_ALLOW_PRIVILEGED_ACCOUNT", "",
+                    "serve queries as a PostgreSQL superuser or pg_signal_backend/pg_*_server_files member"),
             new Setting("cache.backend", "TWISTERLAB_CACHE_BACKEND", "memory", "memory | redis"),
             new Setting("cache.namespace", "TWISTERLAB_CACHE_NAMESPACE", "", "key prefix of the cache agent"),
             new Setting("cache.max_entries", "TWISTERLAB_CACHE_MAX_ENTRIES", "", "in-memory cache size bound"),
@@ -113,7 +117,8 @@ public final class ConfigLoader {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Set<String> AGENT_KEYS = Set.of("redis.url", "redis.timeout_ms", "database.url", "database.username",
-            "database.password", "database.pool_size", "cache.backend", "cache.namespace", "cache.max_entries",
+            "database.password", "database.pool_size", "database.max_result_bytes",
+            "database.allow_privileged_account", "cache.backend", "cache.namespace", "cache.max_entries",
             "cache.max_bytes", "llm.url", "llm.model", "llm.timeout_ms");
     private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret");
 
@@ -331,6 +336,11 @@ public final class ConfigLoader {
             }
             agentConfig.put("cache.backend", cacheBackend);
             optionalInteger("database.pool_size", 1, 100);
+            optionalInteger("database.max_result_bytes", 1024, 1L << 30);
+            if (!str("database.allow_privileged_account").isEmpty()) {
+                agentConfig.put("database.allow_privileged_account",
+                        String.valueOf(bool("database.allow_privileged_account")));
+            }
             optionalInteger("cache.max_entries", 1, Integer.MAX_VALUE);
             optionalInteger("cache.max_bytes", 4L * 1024 * 1024, Integer.MAX_VALUE);
             optionalInteger("llm.timeout_ms", 1, 3_600_000);
