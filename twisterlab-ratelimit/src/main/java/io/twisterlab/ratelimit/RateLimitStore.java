@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * resilience4j adapter ({@code io.twisterlab.ratelimit.resilience4j.Resilience4jStore}).
  *
  * <p>Contract, checked by {@code AbstractRateLimitStoreContractTest} (in this module's test jar, for your own
- * implementations too):
+ * implementations too; GCRA stores also extend {@code AbstractGcraConformanceTest}, which checks the last rule):
  * <ul>
  *   <li>the subject is non-empty, the cost is non-negative, limits are non-empty with distinct ids
  *       ({@link IllegalArgumentException} otherwise);</li>
