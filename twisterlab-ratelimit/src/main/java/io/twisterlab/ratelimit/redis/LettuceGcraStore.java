@@ -106,11 +106,6 @@ final class LettuceGcraStore implements RedisStore {
         return failures.localTrackedKeys();
     }
 
-    @Override
-    public Decision decide(String subject, long cost, Limit limit) {
-        return decide(subject, cost, List.of(limit));
-    }
-
     /**
      * The blocking path: the caller's thread waits for its reply itself, bounded by the timeout (queueing and
      * NOSCRIPT retry included), and turns it into a decision. No timer task and no completion chain per call,
