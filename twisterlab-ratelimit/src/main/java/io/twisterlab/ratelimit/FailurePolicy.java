@@ -1,7 +1,6 @@
 package io.twisterlab.ratelimit;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.twisterlab.ratelimit.internal.ConfigNames;
 
 /**
  * What a remote store answers when it cannot reach its backend (timeout, connection refused, circuit breaker
@@ -31,21 +30,14 @@ public enum FailurePolicy {
     }
 
     /**
-     * Parses a configuration name, case-insensitively, accepting {@code -} or {@code _}.
+     * The one parser of policy names, for configuration binders: case-insensitive, surrounding blanks ignored,
+     * {@code -} or {@code _}.
      *
      * @param name for example {@code fail-open} or {@code LOCAL_FALLBACK}
      * @return the policy
-     * @throws IllegalArgumentException listing the accepted names
+     * @throws IllegalArgumentException naming the value and the accepted names
      */
     public static FailurePolicy parse(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (FailurePolicy p : values()) {
-            if (p.configName.equals(n)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown failure policy '" + name
-                + "': expected fail-open, fail-closed or local-fallback");
+        return ConfigNames.parse("failure policy", name, values(), FailurePolicy::configName);
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * resilience4j adapter ({@code io.twisterlab.ratelimit.resilience4j.Resilience4jStore}).
  *
  * <p>Contract, checked by {@code AbstractRateLimitStoreContractTest} (in this module's test jar, for your own
- * implementations too):
+ * implementations too; GCRA stores also extend {@code AbstractGcraConformanceTest}, which checks the last rule):
  * <ul>
  *   <li>the subject is non-empty, the cost is non-negative, limits are non-empty with distinct ids
  *       ({@link IllegalArgumentException} otherwise);</li>
@@ -36,14 +36,17 @@ public interface RateLimitStore extends AutoCloseable {
     String name();
 
     /**
-     * Decides one request against one limit.
+     * Decides one request against one limit. The default decides over {@code List.of(limit)}; a store with a
+     * cheaper single-limit path overrides it.
      *
      * @param subject who is limited (client IP, API key, ...), non-empty
      * @param cost    permits requested, 0 to peek
      * @param limit   the limit
      * @return the decision
      */
-    Decision decide(String subject, long cost, Limit limit);
+    default Decision decide(String subject, long cost, Limit limit) {
+        return decide(subject, cost, List.of(limit));
+    }
 
     /**
      * Decides one request against several limits, all-or-nothing.

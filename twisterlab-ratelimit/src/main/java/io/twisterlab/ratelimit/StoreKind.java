@@ -1,7 +1,6 @@
 package io.twisterlab.ratelimit;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.twisterlab.ratelimit.internal.ConfigNames;
 
 /**
  * The kinds of store this module ships, with their configuration names.
@@ -30,19 +29,13 @@ public enum StoreKind {
     }
 
     /**
-     * @param name {@code memory}, {@code redis} or {@code resilience4j}, case-insensitive
+     * The one parser of store names, for configuration binders: case-insensitive, surrounding blanks ignored.
+     *
+     * @param name {@code memory}, {@code redis} or {@code resilience4j}
      * @return the kind
-     * @throws IllegalArgumentException listing the accepted names
+     * @throws IllegalArgumentException naming the value and the accepted names
      */
     public static StoreKind parse(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.strip().toLowerCase(Locale.ROOT);
-        for (StoreKind k : values()) {
-            if (k.configName.equals(n)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown rate-limit store '" + name
-                + "': expected memory, redis or resilience4j");
+        return ConfigNames.parse("rate-limit store", name, values(), StoreKind::configName);
     }
 }

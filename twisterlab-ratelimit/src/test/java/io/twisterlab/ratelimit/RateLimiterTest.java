@@ -98,6 +98,21 @@ class RateLimiterTest {
     }
 
     @Test
+    void everyConfigurationNameParsesBackAndAnUnknownOneIsNamedWithEveryAcceptedName() {
+        for (StoreKind k : StoreKind.values()) {
+            assertThat(StoreKind.parse(" " + k.configName().toUpperCase(java.util.Locale.ROOT) + " ")).isEqualTo(k);
+        }
+        for (FailurePolicy p : FailurePolicy.values()) {
+            assertThat(FailurePolicy.parse(p.name())).isEqualTo(p);
+        }
+        assertThatThrownBy(() -> StoreKind.parse("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown rate-limit store '': expected memory, redis or resilience4j");
+        assertThatThrownBy(() -> FailurePolicy.parse("open")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown failure policy 'open': expected fail-open, fail-closed or local-fallback");
+        assertThatThrownBy(() -> StoreKind.parse(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void decisionsValidateAndDescribeThemselves() {
         Decision denied = Decision.deny(LIMIT, 0, 500_000_000L, 1_000_000_000L);
         assertThat(denied.retryAfter()).isEqualTo(Duration.ofMillis(500));

@@ -81,27 +81,22 @@ final class GcraMemoryStore implements MemoryStore {
 
     @Override
     public long tryAcquire(String subject, long cost, Limit limit) {
-        Requests.check(subject, cost, limit);
-        Table t = cachedTable(limit);
+        Table t = checkedTable(subject, cost, limit);
         long now = now();
         long x = take(t, subject, cost, now, null, 0);
-        if (x >= 0) {
-            return (now + t.tolerance - x) / t.interval;
-        }
-        return -1L - retryAfter(t, cost, -1L - x, now);
+        return x >= 0 ? remaining(t, x, now) : -1L - retryAfter(t, cost, -1L - x, now);
     }
 
     @Override
     public Decision decide(String subject, long cost, Limit limit) {
-        Requests.check(subject, cost, limit);
-        Table t = cachedTable(limit);
+        Table t = checkedTable(subject, cost, limit);
         long now = now();
         long x = take(t, subject, cost, now, null, 0);
         if (x >= 0) {
-            return Decision.allow(limit, (now + t.tolerance - x) / t.interval, x - now);
+            return Decision.allow(limit, remaining(t, x, now), x - now);
         }
         long tat = -1L - x;
-        return Decision.deny(limit, (now + t.tolerance - tat) / t.interval, retryAfter(t, cost, tat, now), tat - now);
+        return Decision.deny(limit, remaining(t, tat, now), retryAfter(t, cost, tat, now), tat - now);
     }
 
     @Override
@@ -128,7 +123,7 @@ final class GcraMemoryStore implements MemoryStore {
                     giveBack(limits, cost, taken, i);
                     return mostRestrictiveDenial(subject, cost, limits, i, -1L - x, now);
                 }
-                long remaining = (now + t.tolerance - x) / t.interval;
+                long remaining = remaining(t, x, now);
                 if (remaining < bestRemaining) {
                     best = i;
                     bestRemaining = remaining;
@@ -153,8 +148,19 @@ final class GcraMemoryStore implements MemoryStore {
         return "MemoryStore[" + name + ", " + size.get() + "/" + maxKeys + " keys]";
     }
 
+    /** @return the whole permits left at {@code now} in a bucket whose TAT is {@code tat} */
+    private static long remaining(Table t, long tat, long now) {
+        return (now + t.tolerance - tat) / t.interval;
+    }
+
     private long now() {
         return Math.max(0L, ticker.read() - origin);
+    }
+
+    /** Validates a single-limit request and returns its table, through {@link #cachedTable(Limit)}. */
+    private Table checkedTable(String subject, long cost, Limit limit) {
+        Requests.check(subject, cost, limit);
+        return cachedTable(limit);
     }
 
     /**
@@ -276,7 +282,7 @@ final class GcraMemoryStore implements MemoryStore {
                 bestRetry = retry;
             }
         }
-        return Decision.deny(limits.get(best), (now + bt.tolerance - bestTat) / bt.interval, bestRetry, bestTat - now);
+        return Decision.deny(limits.get(best), remaining(bt, bestTat, now), bestRetry, bestTat - now);
     }
 
     private AtomicLong insert(Table t, String subject, long now) {

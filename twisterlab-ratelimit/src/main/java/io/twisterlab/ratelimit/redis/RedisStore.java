@@ -101,6 +101,20 @@ public interface RedisStore extends RateLimitStore {
         return new Builder(null, null, Objects.requireNonNull(connection, "connection"));
     }
 
+    /**
+     * The Lua script every decision runs, for operators who audit or preload it and for load tools that must send
+     * exactly what the store sends. The store needs no preloading: it answers {@code NOSCRIPT} with {@code EVAL}.
+     *
+     * <pre>{@code
+     * String sha = redis.scriptLoad(RedisStore.scriptSource());   // the SHA-1 the store's EVALSHA sends
+     * }</pre>
+     *
+     * @return the script's source
+     */
+    static String scriptSource() {
+        return GcraScript.SOURCE;
+    }
+
     /** @return the failure policy */
     FailurePolicy failurePolicy();
 

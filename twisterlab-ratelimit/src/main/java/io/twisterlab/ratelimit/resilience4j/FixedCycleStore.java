@@ -52,11 +52,6 @@ final class FixedCycleStore implements Resilience4jStore {
     }
 
     @Override
-    public Decision decide(String subject, long cost, Limit limit) {
-        return decide(subject, cost, List.of(limit));
-    }
-
-    @Override
     public Decision decide(String subject, long cost, List<Limit> limits) {
         Requests.check(subject, cost, limits);
         for (Limit l : limits) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * {@code io.github.resilience4j.ratelimiter.RateLimiter} per (subject, limit), created on demand, kept in a bounded
  * map that evicts the least recently used subjects, never waiting (timeout zero).
  *
- * <p><b>How it differs from GCRA</b> — documented, not hidden; the adapter passes its own tests, not the GCRA
- * contract:
+ * <p><b>How it differs from GCRA</b> — documented, not hidden; the adapter passes the general store contract
+ * ({@code AbstractRateLimitStoreContractTest}), not GCRA conformance:
  * <ul>
  *   <li>resilience4j counts permits in <em>fixed cycles</em> of {@code period}: all {@code permits} come back at once
  *       at each cycle boundary. A client can take {@code permits} just before a boundary and {@code permits} again

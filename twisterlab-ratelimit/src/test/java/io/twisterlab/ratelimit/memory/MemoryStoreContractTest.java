@@ -1,10 +1,10 @@
 package io.twisterlab.ratelimit.memory;
 
-import io.twisterlab.ratelimit.AbstractRateLimitStoreContractTest;
+import io.twisterlab.ratelimit.AbstractGcraConformanceTest;
 import io.twisterlab.ratelimit.FakeTicker;
 import io.twisterlab.ratelimit.RateLimitStore;
 
-class MemoryStoreContractTest extends AbstractRateLimitStoreContractTest {
+class MemoryStoreContractTest extends AbstractGcraConformanceTest {
 
     @Override
     protected RateLimitStore createStore(FakeTicker ticker) {

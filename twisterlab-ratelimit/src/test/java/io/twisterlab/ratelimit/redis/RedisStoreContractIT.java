@@ -1,6 +1,6 @@
 package io.twisterlab.ratelimit.redis;
 
-import io.twisterlab.ratelimit.AbstractRateLimitStoreContractTest;
+import io.twisterlab.ratelimit.AbstractGcraConformanceTest;
 import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.FakeTicker;
 import io.twisterlab.ratelimit.RateLimitStore;
@@ -9,11 +9,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The shared contract against a real redis-server. Redis {@code TIME} is replaced by the fake ticker through the
- * store's test hook, so refill and retry-after are checked to the microsecond; {@link RedisStoreIT} covers the
- * real clock.
+ * The general store rules and GCRA conformance against a real redis-server. Redis {@code TIME} is replaced by the
+ * fake ticker through the store's test hook, so refill and retry-after are checked to the microsecond;
+ * {@link RedisStoreIT} covers the real clock.
  */
-class RedisStoreContractIT extends AbstractRateLimitStoreContractTest {
+class RedisStoreContractIT extends AbstractGcraConformanceTest {
 
     private static RedisServerProcess redis;
 
