@@ -167,6 +167,9 @@ public final class HttpApp {
         MDC.put("request_id", requestId);
         ctx.header("X-Request-ID", requestId);
         securityHeaders(ctx);
+        if (!HttpMethods.isStandard(ctx.method().name())) {
+            throw Problem.forStatus(501); // before routing: an invented method reaches no handler
+        }
     }
 
     private static void securityHeaders(Context ctx) {
@@ -563,7 +566,7 @@ public final class HttpApp {
             long nanos = start == null ? (long) (millis * 1e6) : System.nanoTime() - start;
             String route = route(ctx);
             int status = ctx.statusCode();
-            metrics.observeHttp(ctx.method().name(), route, status, nanos);
+            metrics.observeHttp(HttpMethods.label(ctx.method().name()), route, status, nanos);
             Principal p = ctx.attribute(ATTR_PRINCIPAL);
             String ip = ctx.attribute(ATTR_CLIENT_IP);
             ACCESS.info("{} {} {} {} {} {} {}", kv("method", ctx.method().name()), kv("path", ctx.path()),
