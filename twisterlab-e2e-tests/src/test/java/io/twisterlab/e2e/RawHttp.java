@@ -62,13 +62,15 @@ final class RawHttp {
     }
 
     /**
-     * Sends {@code requestLines} (e.g. {@code "M0000001 /nope HTTP/1.1"}) pipelined on one connection, the last
-     * with {@code Connection: close}, and returns the status of every response, in order.
+     * Sends {@code requestLines} (e.g. {@code "M0000001 /nope HTTP/1.1"}) pipelined on one connection, each with
+     * {@code Content-Length: 0} (without it Jetty closes the connection after refusing an unknown method) and the
+     * last with {@code Connection: close}, and returns the status of every response, in order.
      */
     static java.util.List<Integer> pipeline(int port, java.util.List<String> requestLines) {
         StringBuilder requests = new StringBuilder();
         for (int i = 0; i < requestLines.size(); i++) {
             requests.append(requestLines.get(i)).append("\r\nHost: 127.0.0.1:").append(port)
+                    .append("\r\nContent-Length: 0")
                     .append(i == requestLines.size() - 1 ? "\r\nConnection: close" : "").append("\r\n\r\n");
         }
         try (Socket s = new Socket()) {
@@ -77,8 +79,9 @@ final class RawHttp {
             s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            // responses follow each other without a separator: a body does not end with a line break
             java.util.List<Integer> statuses = new java.util.ArrayList<>();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^HTTP/1\\.1 (\\d{3}) ").matcher(text);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(text);
             while (m.find()) {
                 statuses.add(Integer.parseInt(m.group(1)));
             }
