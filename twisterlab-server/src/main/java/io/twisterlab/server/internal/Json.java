@@ -26,7 +26,7 @@ import java.util.Map;
 public final class Json {
     /** Maximum nesting depth of request bodies. */
     public static final int MAX_DEPTH = 64;
-    /** Most significant digits of a non-integral JSON number. */
+    /** Most significant digits of a JSON number written with a fraction or an exponent. */
     public static final int MAX_NUMBER_PRECISION = 100;
     /** Largest absolute scale (digits after, or negative: zeros before, the decimal point) of a JSON number. */
     public static final int MAX_NUMBER_SCALE = 1000;
