@@ -87,6 +87,12 @@ class AuthIT extends E2eBase {
                 .isEqualTo(200);
         assertSuccess(run(s, viewer.key(), "monitoring", "get_jvm_metrics", query));
         assertForbidden(run(s, viewer.key(), "cache", "cache_set", action));
+        assertForbidden(run(s, viewer.key(), "maestro", "execute_command",
+                "{\"command\":\"@cache.cache_set(key=\\\"e2e\\\", value=1)\"}"));
+        HttpResponse<String> unset = run(s, operator.key(), "cache", "cache_get", "{\"key\":\"e2e\"}");
+        assertSuccess(unset);
+        assertThat(Http.json(unset).path("data").path("found").asBoolean()).as("the refused ACTIONs wrote nothing")
+                .isFalse();
         assertForbidden(run(s, viewer.key(), "maestro", "execute_command", command));
         assertForbidden(run(s, viewer.key(), "monitoring", "list_processes", "{\"sort_by\":\"memory\"}"));
         // operator: ACTION capabilities too, but not what access.overrides keeps for admins

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Requests the JDK client would not send as written (un-normalised paths, a declared 10 MB body the server should
- * refuse before reading it): bytes on a socket, the whole response read until the server closes.
+ * refuse before reading it, invented methods): bytes on a socket, the whole response read until the server closes.
  */
 final class RawHttp {
     record Response(int status, String head, String body) {
@@ -58,6 +58,36 @@ final class RawHttp {
             return new Response(status, responseHead, responseBody);
         } catch (IOException e) {
             throw new UncheckedIOException("raw request to port " + port + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Sends {@code requestLines} (e.g. {@code "M0000001 /nope HTTP/1.1"}) pipelined on one connection, each with
+     * {@code Content-Length: 0} (without it Jetty closes the connection after refusing an unknown method) and the
+     * last with {@code Connection: close}, and returns the status of every response, in order.
+     */
+    static java.util.List<Integer> pipeline(int port, java.util.List<String> requestLines) {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < requestLines.size(); i++) {
+            requests.append(requestLines.get(i)).append("\r\nHost: 127.0.0.1:").append(port)
+                    .append("\r\nContent-Length: 0")
+                    .append(i == requestLines.size() - 1 ? "\r\nConnection: close" : "").append("\r\n\r\n");
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            // responses follow each other without a separator: a body does not end with a line break
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(text);
+            while (m.find()) {
+                statuses.add(Integer.parseInt(m.group(1)));
+            }
+            return statuses;
+        } catch (IOException e) {
+            throw new UncheckedIOException("pipelined requests to port " + port + " failed: " + e, e);
         }
     }
 }

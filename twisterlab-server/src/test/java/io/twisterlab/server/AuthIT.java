@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AuthIT {
     static final String PASSWORD = "correct horse battery staple";
+    static final TestAgents.EchoAgent ECHO = new TestAgents.EchoAgent();
     static Fixture f;
     @TempDir
     static Path dir;
@@ -36,7 +37,7 @@ class AuthIT {
                       roles: [operator]
                 """);
         f = new Fixture(Map.of("auth.users", "alice:viewer:" + hash + ",olga:operator:" + hash, "auth.login_limit", "1000/1s",
-                "config.file", yaml.toString()), new TestAgents.EchoAgent(), new TestAgents.RelayAgent());
+                "config.file", yaml.toString()), ECHO, new TestAgents.RelayAgent());
     }
 
     @AfterAll
@@ -64,19 +65,54 @@ class AuthIT {
 
     @Test
     void viewerMayQueryButNotAct() {
-        assertThat(json(f.execute(VIEWER, "relay", "relay", "{\"agent\":\"echo\",\"capability\":\"fail\"}")))
-                .isNotNull();
+        int before = ECHO.resets.get();
+        HttpResponse<String> query = f.execute(VIEWER, "echo", "resets", "{}");
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(200);
+        assertThat(json(query).path("success").asBoolean()).isTrue();
+        assertThat(json(query).path("data").path("resets").asInt()).isEqualTo(before);
         HttpResponse<String> act = f.execute(VIEWER, "echo", "reset", "{}");
         assertProblem(act, 403, "forbidden");
         assertThat(json(act).path("detail").asText()).contains("viewer").contains("echo.reset");
-        assertThat(f.execute(OPERATOR, "echo", "reset", "{}").statusCode()).isEqualTo(200);
-        assertThat(f.execute(ADMIN, "echo", "reset", "{}").statusCode()).isEqualTo(200);
+        assertThat(ECHO.resets.get()).as("the refused ACTION never ran").isEqualTo(before);
+        assertThat(json(f.execute(OPERATOR, "echo", "reset", "{}")).path("data").path("resets").asInt())
+                .isEqualTo(before + 1);
+        assertThat(json(f.execute(ADMIN, "echo", "reset", "{}")).path("data").path("resets").asInt())
+                .isEqualTo(before + 2);
+    }
+
+    @Test
+    void viewerIsDeniedAnActionThroughMcpAndItNeverRuns() {
+        int before = ECHO.resets.get();
+        HttpResponse<String> listed = mcp(VIEWER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        assertThat(json(listed).path("result").path("tools").findValuesAsText("name"))
+                .contains("relay.relay").doesNotContain("echo.reset");
+        HttpResponse<String> call = mcp(VIEWER, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo.reset\",\"arguments\":{}}}");
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        assertThat(json(call).path("result").path("isError").asBoolean()).as(call.body()).isTrue();
+        assertThat(json(call).path("result").path("structuredContent").path("error").path("code").asText())
+                .isEqualTo("forbidden");
+        HttpResponse<String> nested = mcp(VIEWER, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"relay.relay\",\"arguments\":{\"agent\":\"echo\",\"capability\":\"reset\"}}}");
+        assertThat(json(nested).path("result").path("isError").asBoolean()).as(nested.body()).isTrue();
+        assertThat(ECHO.resets.get()).as("neither refused call ran the ACTION").isEqualTo(before);
+        HttpResponse<String> allowed = mcp(OPERATOR, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo.reset\",\"arguments\":{}}}");
+        assertThat(json(allowed).path("result").path("isError").asBoolean()).as(allowed.body()).isFalse();
+        assertThat(ECHO.resets.get()).as("the control: an operator's call runs it").isEqualTo(before + 1);
+    }
+
+    private static HttpResponse<String> mcp(String key, String message) {
+        return f.post("/mcp", "application/json", message, "Authorization", "Bearer " + key,
+                "Accept", "application/json, text/event-stream");
     }
 
     @Test
     void viewerIsDeniedAnActionThroughAnOrchestratingAgent() {
+        int before = ECHO.resets.get();
         HttpResponse<String> r = f.execute(VIEWER, "relay", "relay", "{\"agent\":\"echo\",\"capability\":\"reset\"}");
         assertProblem(r, 403, "forbidden");
+        assertThat(ECHO.resets.get()).as("the nested ACTION never ran").isEqualTo(before);
         HttpResponse<String> ok = f.execute(OPERATOR, "relay", "relay",
                 "{\"agent\":\"echo\",\"capability\":\"reset\"}");
         assertThat(ok.statusCode()).isEqualTo(200);

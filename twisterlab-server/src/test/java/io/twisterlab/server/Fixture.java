@@ -25,6 +25,10 @@ final class Fixture implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Fixture(Map<String, String> settings, CoreAgent... agents) {
+        this(settings, List.of(), agents);
+    }
+
+    Fixture(Map<String, String> settings, List<ServerExtension> extensions, CoreAgent... agents) {
         Map<String, String> all = new HashMap<>();
         all.put("server.port", "0");
         all.put("auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER)
@@ -36,6 +40,7 @@ final class Fixture implements AutoCloseable {
         for (CoreAgent a : agents) {
             b.agent(a);
         }
+        extensions.forEach(b::extension);
         server = b.build().start();
     }
 

@@ -80,6 +80,65 @@ class MetricsIT {
         }
     }
 
+    /** Series of one metric in a Prometheus text scrape: one {@code _count} line per label set. */
+    static List<String> series(String scrape, String metric) {
+        return scrape.lines().filter(l -> l.startsWith(metric + "_count{")).toList();
+    }
+
+    @Test
+    void inventedMethodsAre501BeforeRoutingAndShareOneSeries() {
+        TestAgents.EchoAgent echo = new TestAgents.EchoAgent();
+        try (Fixture f = new Fixture(echo)) {
+            f.get("/nope");
+            f.get("/health");
+            List<String> before = series(f.get("/metrics").body(), "twisterlab_http_request_duration_seconds");
+            int port = f.server.baseUri().getPort();
+            try (RawConnection keepAlive = new RawConnection(port)) {
+                for (int i = 0; i < 10_000; i++) {
+                    RawConnection.Response r = keepAlive.send(String.format("M%07d", i), i % 2 == 0 ? "/nope"
+                            : "/api/v1/agents/echo/capabilities/reset", "Authorization: Bearer " + OPERATOR
+                            + "\r\nContent-Length: 0\r\n");
+                    assertThat(r.status()).as(r.head()).isEqualTo(501);
+                }
+            }
+            try (RawConnection oneShot = new RawConnection(port)) {
+                RawConnection.Response r = oneShot.send("BREW", "/api/v1/agents/echo/capabilities/reset",
+                        "Authorization: Bearer " + OPERATOR + "\r\nConnection: close\r\n");
+                assertThat(r.status()).isEqualTo(501);
+                assertThat(r.head().toLowerCase(java.util.Locale.ROOT))
+                        .contains("content-type: application/problem+json");
+                assertThat(Fixture.json(r.body()).path("code").asText()).isEqualTo("not_implemented");
+            }
+            assertThat(echo.resets.get()).as("an invented method on an ACTION's route never runs it").isZero();
+
+            HttpResponse<String> scrape = f.get("/metrics");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            List<String> after = series(scrape.body(), "twisterlab_http_request_duration_seconds");
+            assertThat(after).as("at most one new series, for every invented method")
+                    .hasSizeLessThanOrEqualTo(before.size() + 2) // the new one, and /metrics itself
+                    .noneMatch(l -> l.contains("M000"));
+            assertThat(scrape.body()).contains("twisterlab_http_request_duration_seconds_count{method=\"other\","
+                    + "route=\"unmatched\",status=\"501\"} 10001");
+            assertThat(f.get("/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void unknownAgentsAndCapabilitiesInTheUrlCreateNoExecutionSeries() {
+        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(f.execute(OPERATOR, "invented-agent-" + i, "x", "{}").statusCode()).isEqualTo(404);
+                assertThat(f.execute(OPERATOR, "echo", "invented-capability-" + i, "{}").statusCode()).isEqualTo(404);
+            }
+            String scrape = f.get("/metrics").body();
+            assertThat(scrape).doesNotContain("invented-");
+            assertThat(scrape.lines().filter(l -> l.startsWith("twisterlab_agent_executions_total{"))).isEmpty();
+            assertThat(series(scrape, "twisterlab_http_request_duration_seconds"))
+                    .containsExactly("twisterlab_http_request_duration_seconds_count{method=\"POST\","
+                            + "route=\"/api/v1/agents/{agent}/capabilities/{capability}\",status=\"404\"} 100");
+        }
+    }
+
     @Test
     void serversHaveSeparateRegistries() {
         try (Fixture a = new Fixture(); Fixture b = new Fixture()) {

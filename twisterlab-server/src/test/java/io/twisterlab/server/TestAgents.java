@@ -6,6 +6,7 @@ import io.twisterlab.core.Param;
 import io.twisterlab.core.ParamType;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Agents for the server tests. */
 final class TestAgents {
@@ -13,6 +14,9 @@ final class TestAgents {
     }
 
     static final class EchoAgent extends AbstractCoreAgent {
+        /** Every run of the {@code reset} ACTION: a refused call must leave it unchanged. */
+        final AtomicInteger resets = new AtomicInteger();
+
         EchoAgent() {
             super("echo", "Echoes text back", "1.0.0");
             query("echo", "Returns the text it was given")
@@ -22,7 +26,8 @@ final class TestAgents {
                             inv.arguments().getInt("times"))));
             action("reset", "Changes state (an ACTION)")
                     .param("reason", ParamType.STRING, "why")
-                    .handler(inv -> Map.of("reset", true));
+                    .handler(inv -> Map.of("reset", true, "resets", resets.incrementAndGet()));
+            query("resets", "How often reset ran").handler(inv -> Map.of("resets", resets.get()));
             action("fail", "Always fails with a domain error")
                     .handler(inv -> AgentResponse.failure("nope", "this capability always fails"));
             action("explode", "Always throws")

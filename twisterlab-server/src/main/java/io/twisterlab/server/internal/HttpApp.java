@@ -21,6 +21,7 @@ import io.twisterlab.core.TwisterLabException;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.mcp.McpJavalin;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -122,10 +123,7 @@ public final class HttpApp {
                 }));
             }
             cfg.requestLogger.http(this::logRequest);
-            cfg.router.javaLangErrorHandler((res, error) -> {
-                LOG.error("fatal error while handling a request", error);
-                res.setStatus(500);
-            });
+            cfg.router.javaLangErrorHandler(this::onError);
 
             var routes = cfg.routes;
             routes.before(this::beforeAll);
@@ -167,6 +165,9 @@ public final class HttpApp {
         MDC.put("request_id", requestId);
         ctx.header("X-Request-ID", requestId);
         securityHeaders(ctx);
+        if (!HttpMethods.isStandard(ctx.method().name())) {
+            throw Problem.forStatus(501); // before routing: an invented method reaches no handler
+        }
     }
 
     private static void securityHeaders(Context ctx) {
@@ -539,8 +540,32 @@ public final class HttpApp {
         if (e instanceof HttpResponseException h) {
             return Problem.forStatus(h.getStatus());
         }
-        LOG.error("unhandled exception on {} {}", ctx.method(), ctx.path(), e);
+        // one line per failure (a hostile request repeated must not flood the log with stack traces)
+        LOG.error("unhandled {} on {} {}", e.getClass().getName(), HttpMethods.label(ctx.method().name()), route(ctx));
+        LOG.debug("unhandled exception", e);
         return Problem.forStatus(500);
+    }
+
+    /**
+     * A {@link Error} (e.g. {@link StackOverflowError}) thrown while handling a request: one log line with the
+     * request id, and a problem+json 500 without internals when the response is still open.
+     */
+    private void onError(HttpServletResponse res, Error error) {
+        String requestId = res.getHeader("X-Request-ID");
+        LOG.error("{} while handling request {}", error.getClass().getName(), requestId == null ? "-" : requestId);
+        LOG.debug("error while handling a request", error);
+        res.setStatus(500);
+        if (res.isCommitted()) {
+            return;
+        }
+        try {
+            res.resetBuffer();
+            res.setContentType(PROBLEM_JSON);
+            res.getOutputStream().write(json.write(ProblemErrorHandler.body(500, null,
+                    requestId == null ? UUID.randomUUID().toString() : requestId)));
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("cannot write the 500 problem", e); // the client is gone or the response was taken
+        }
     }
 
     private void writeProblem(Context ctx, Problem problem) {
@@ -563,7 +588,7 @@ public final class HttpApp {
             long nanos = start == null ? (long) (millis * 1e6) : System.nanoTime() - start;
             String route = route(ctx);
             int status = ctx.statusCode();
-            metrics.observeHttp(ctx.method().name(), route, status, nanos);
+            metrics.observeHttp(HttpMethods.label(ctx.method().name()), route, status, nanos);
             Principal p = ctx.attribute(ATTR_PRINCIPAL);
             String ip = ctx.attribute(ATTR_CLIENT_IP);
             ACCESS.info("{} {} {} {} {} {} {}", kv("method", ctx.method().name()), kv("path", ctx.path()),

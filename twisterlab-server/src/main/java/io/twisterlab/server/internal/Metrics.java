@@ -100,6 +100,10 @@ public final class Metrics implements ExecutionListener {
         return registry;
     }
 
+    /**
+     * Labels come from closed sets, never from client text: {@code method} one of the standard methods or
+     * {@code other}, {@code route} a matched template or {@code unmatched}, {@code status} an HTTP status code.
+     */
     public void observeHttp(String method, String route, int status, long nanos) {
         httpDuration.labelValues(method, route, Integer.toString(status)).observe(nanos / 1e9);
     }

@@ -126,6 +126,8 @@ public final class Problem extends RuntimeException {
             case 429 -> new Problem(429, "too_many_requests", "Too Many Requests", "Rate limit exceeded.");
             case 431 -> new Problem(431, "request_header_fields_too_large", "Request Header Fields Too Large",
                     "The request headers are too large.");
+            case 501 -> new Problem(501, "not_implemented", "Not Implemented",
+                    "The server does not support this request method.");
             case 503 -> new Problem(503, "service_unavailable", "Service Unavailable",
                     "The service is not available.");
             default -> status >= 500

@@ -1,5 +1,6 @@
 package io.twisterlab.server.mcp;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,6 +21,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.twisterlab.core.AccessPolicy;
 import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.server.internal.Json;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The MCP endpoint: every capability of an {@link AgentDirectory} as a Model Context Protocol tool named
@@ -105,11 +108,16 @@ public final class McpEndpoint implements AutoCloseable {
     private static final String APPLICATION_JSON = "application/json";
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String CURSOR_PREFIX = "tools:";
+    /** Client text that may go into a log line as is: short, one line, no control characters. */
+    private static final Pattern LOGGABLE = Pattern.compile("[\\p{Graph} ]{1,200}");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     private final ObjectMapper json;
-    /** Strict parsing of incoming messages: trailing content and duplicate keys are parse errors. */
+    /**
+     * Strict parsing of incoming messages: trailing content and duplicate keys are parse errors, and the limits
+     * of every JSON entrance ({@link Json#readConstraints}) apply.
+     */
     private final ObjectReader strictReader;
     private final StatelessTransport transport;
     private final McpStatelessSyncServer server;
@@ -120,9 +128,13 @@ public final class McpEndpoint implements AutoCloseable {
 
     private McpEndpoint(Builder builder) {
         this.json = new ObjectMapper();
-        this.strictReader = JsonMapper.builder()
+        this.strictReader = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(Json.readConstraints(builder.maxRequestBytes))
+                        .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // as on the REST path: numbers are BigDecimal, so one bound check covers both entrances
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .build()
                 .reader();
         this.transport = new StatelessTransport();
@@ -197,7 +209,7 @@ public final class McpEndpoint implements AutoCloseable {
         JsonNode message;
         try {
             message = strictReader.readTree(body);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) { // NumberFormatException: an exponent beyond BigDecimal
             return rpcError(400, null, ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON");
         }
         if (message == null || message.isMissingNode()) {
@@ -238,6 +250,11 @@ public final class McpEndpoint implements AutoCloseable {
         if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
             return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"params\" must be an object");
         }
+        if (paramsNode != null && !Json.numbersWithinBounds(paramsNode)) {
+            return rpcError(validId ? 200 : 400, id, ErrorCodes.INVALID_PARAMS, "Invalid params: number out of range "
+                    + "(at most " + Json.MAX_NUMBER_PRECISION + " significant digits, exponent within ±"
+                    + Json.MAX_NUMBER_SCALE + ")");
+        }
         @Nullable Map<String, Object> params = paramsNode == null || paramsNode.isNull() ? null
                 : json.convertValue(paramsNode, MAP);
         String method = methodNode.textValue();
@@ -260,7 +277,8 @@ public final class McpEndpoint implements AutoCloseable {
                     .contextWrite(c -> c.put(McpTransportContext.KEY, context))
                     .block();
         } catch (RuntimeException e) {
-            LOG.warn("MCP notification {} failed: {}", method, e.toString());
+            LOG.warn("MCP notification {} failed: {}", loggable(method), e.getClass().getName());
+            LOG.debug("MCP notification failure", e);
         }
         return accepted();
     }
@@ -305,7 +323,8 @@ public final class McpEndpoint implements AutoCloseable {
                     .contextWrite(c -> c.put(McpTransportContext.KEY, context))
                     .block();
         } catch (RuntimeException e) {
-            LOG.error("MCP request {} failed", method, e);
+            LOG.error("MCP request {} failed: {}", loggable(method), e.getClass().getName());
+            LOG.debug("MCP request failure", e);
             response = null;
         }
         if (response == null) {
@@ -313,7 +332,7 @@ public final class McpEndpoint implements AutoCloseable {
         }
         JSONRPCResponse.JSONRPCError error = response.error();
         if (error != null && Objects.equals(error.code(), ErrorCodes.INTERNAL_ERROR)) {
-            LOG.warn("MCP request {} failed: {}", method, error.message());
+            LOG.warn("MCP request {} failed: {}", loggable(method), loggable(error.message()));
             return rpcError(200, id, ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
         if (error == null && response.result() instanceof McpSchema.ListToolsResult list) {
@@ -374,6 +393,11 @@ public final class McpEndpoint implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** {@code text} if it is {@link #LOGGABLE}, else a placeholder: a hostile client cannot forge or flood log lines. */
+    static String loggable(@Nullable String text) {
+        return text != null && LOGGABLE.matcher(text).matches() ? text : "(not shown)";
     }
 
     private McpHttpResponse invalidParams(Object id, String message) {

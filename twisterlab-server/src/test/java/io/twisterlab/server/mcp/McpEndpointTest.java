@@ -144,4 +144,27 @@ class McpEndpointTest {
         assertThatThrownBy(() -> McpEndpoint.builder(registry).maxRequestBytes(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRequestBytes");
     }
+
+    private JsonNode raw(String body, int status) throws Exception {
+        McpHttpResponse response = endpoint.handle(McpHttpRequest.of("POST", HEADERS, body, VIEWER));
+        assertThat(response.status()).as(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void argumentsAreBoundedLikeEveryOtherEntrance() throws Exception {
+        for (String number : List.of("1e40000000", "-1e-40000000", "1E+2147483647", "1" + "0".repeat(200), "1e1001")) {
+            JsonNode r = raw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"echo.echo\",\"arguments\":{\"text\":\"a\",\"times\":[" + number + "]}}}", 200);
+            assertThat(r.path("error").path("code").asInt()).as(number).isEqualTo(-32602);
+            assertThat(r.path("id").asInt()).isEqualTo(7);
+        }
+        String deep = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"echo.echo\","
+                + "\"arguments\":{\"text\":" + "[".repeat(70) + "]".repeat(70) + "}}}";
+        assertThat(raw(deep, 400).path("error").path("code").asInt()).isEqualTo(-32700);
+        String ordinary = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"echo.echo\",\"arguments\":{\"text\":\"a\",\"times\":2}}}";
+        assertThat(raw(ordinary, 200).path("result").path("structuredContent").path("text").asText()).isEqualTo("aa");
+    }
 }
