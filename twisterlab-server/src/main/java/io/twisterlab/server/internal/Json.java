@@ -10,12 +10,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.twisterlab.core.JsonLimits;
+import io.twisterlab.core.Violation;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The server's one JSON mapper: bounded nesting depth and string/number lengths so hostile input cannot exhaust
@@ -24,14 +25,8 @@ import java.util.Map;
  * can cost minutes of CPU).
  */
 public final class Json {
-    /** Maximum nesting depth of request bodies. */
-    public static final int MAX_DEPTH = 64;
-    /** Most significant digits of a JSON number written with a fraction or an exponent. */
-    public static final int MAX_NUMBER_PRECISION = 100;
-    /** Largest absolute scale (digits after, or negative: zeros before, the decimal point) of a JSON number. */
-    public static final int MAX_NUMBER_SCALE = 1000;
-    /** Largest integer magnitude, in bits (about 120 decimal digits). */
-    public static final int MAX_INTEGER_BITS = 400;
+    /** Maximum nesting depth of request bodies: core's bound on every argument value. */
+    public static final int MAX_DEPTH = JsonLimits.MAX_DEPTH;
 
     private final ObjectMapper mapper;
 
@@ -62,33 +57,15 @@ public final class Json {
     }
 
     /**
-     * Whether every number in {@code tree} is within the bounds ({@value #MAX_NUMBER_PRECISION} significant
-     * digits, scale within ±{@value #MAX_NUMBER_SCALE}, integers up to {@value #MAX_INTEGER_BITS} bits, finite
-     * doubles). Iterative and linear in the size of the tree.
+     * A message for the first number in {@code value} beyond core's bounds ({@link JsonLimits}: at most
+     * {@value JsonLimits#MAX_DIGITS} significant digits, a decimal exponent within ±{@value JsonLimits#MAX_EXPONENT},
+     * integers up to {@value JsonLimits#MAX_INTEGER_BITS} bits), or empty. Iterative and linear in the size of the
+     * value; it does no arithmetic on the numbers.
      */
-    public static boolean numbersWithinBounds(JsonNode tree) {
-        Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(tree);
-        while (!pending.isEmpty()) {
-            JsonNode node = pending.pop();
-            if (node.isContainerNode()) {
-                node.forEach(pending::push);
-            } else if (node.isNumber() && !withinBounds(node)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean withinBounds(JsonNode number) {
-        if (number.isBigDecimal()) {
-            BigDecimal d = number.decimalValue();
-            return d.precision() <= MAX_NUMBER_PRECISION && Math.abs((long) d.scale()) <= MAX_NUMBER_SCALE;
-        }
-        if (number.isBigInteger()) {
-            return number.bigIntegerValue().bitLength() <= MAX_INTEGER_BITS;
-        }
-        return !number.isFloatingPointNumber() || Double.isFinite(number.doubleValue());
+    public static Optional<String> numberOutOfRange(Object value) {
+        return JsonLimits.check("", value).filter(v -> v.code().equals(Violation.NUMBER))
+                .map(v -> "number out of range" + (v.field().isEmpty() ? "" : " at " + v.field()) + ": "
+                        + v.message());
     }
 
     public ObjectMapper mapper() {
@@ -118,7 +95,8 @@ public final class Json {
             throw new BadJsonException("request body exceeds JSON limits (nesting depth " + MAX_DEPTH
                     + ", string and number lengths)");
         } catch (NumberFormatException e) {
-            throw outOfRange(); // an exponent beyond what BigDecimal can represent
+            // an exponent beyond what BigDecimal can represent
+            throw new BadJsonException("number out of range: its exponent cannot be represented");
         } catch (JsonProcessingException e) {
             throw new BadJsonException("request body is not valid JSON: " + safeMessage(e));
         } catch (IOException e) {
@@ -131,17 +109,12 @@ public final class Json {
             throw new BadJsonException("request body must be a JSON object, got " + node.getNodeType()
                     .name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (!numbersWithinBounds(node)) {
-            throw outOfRange();
-        }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = mapper.convertValue(node, LinkedHashMap.class);
+        numberOutOfRange(map).ifPresent(message -> {
+            throw new BadJsonException(message);
+        });
         return map;
-    }
-
-    private static BadJsonException outOfRange() {
-        return new BadJsonException("number out of range: at most " + MAX_NUMBER_PRECISION
-                + " significant digits and an exponent within ±" + MAX_NUMBER_SCALE);
     }
 
     private static String safeMessage(JsonProcessingException e) {

@@ -250,13 +250,13 @@ public final class McpEndpoint implements AutoCloseable {
         if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
             return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"params\" must be an object");
         }
-        if (paramsNode != null && !Json.numbersWithinBounds(paramsNode)) {
-            return rpcError(validId ? 200 : 400, id, ErrorCodes.INVALID_PARAMS, "Invalid params: number out of range "
-                    + "(at most " + Json.MAX_NUMBER_PRECISION + " significant digits, exponent within ±"
-                    + Json.MAX_NUMBER_SCALE + ")");
-        }
         @Nullable Map<String, Object> params = paramsNode == null || paramsNode.isNull() ? null
                 : json.convertValue(paramsNode, MAP);
+        Optional<String> outOfRange = params == null ? Optional.empty() : Json.numberOutOfRange(params);
+        if (outOfRange.isPresent()) {
+            return rpcError(validId ? 200 : 400, id, ErrorCodes.INVALID_PARAMS, "Invalid params: "
+                    + outOfRange.get());
+        }
         String method = methodNode.textValue();
         McpTransportContext context = McpTransportContext.create(Map.of(CALLER_KEY, caller));
         if (idNode == null) {
