@@ -1,6 +1,8 @@
 package io.twisterlab.agents.database;
 
 import io.twisterlab.core.AgentResponse;
+import io.twisterlab.core.JsonLimits;
+import io.twisterlab.core.Violation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -29,9 +31,6 @@ import org.jspecify.annotations.Nullable;
  * @param maxBytes     result bytes at most
  */
 record ReadOnlyQuery(String sql, List<Object> params, int limit, long deadlineNanos, long maxBytes) {
-    /** Largest accepted decimal precision and exponent of a parameter, in digits. */
-    static final int MAX_DIGITS = 1000;
-
     /** A failure for the first parameter that cannot be bound, or empty. */
     private Optional<AgentResponse> checkParams() {
         for (int i = 0; i < params.size(); i++) {
@@ -40,13 +39,12 @@ record ReadOnlyQuery(String sql, List<Object> params, int limit, long deadlineNa
                 return Optional.of(AgentResponse.failure("invalid_params", "params[" + i
                         + "] must be a string, number, boolean or null"));
             }
-            // Converting 1e40000000 to an exact integer or plain string takes minutes: such numbers are refused.
-            boolean absurd = p instanceof BigDecimal d && (d.precision() > MAX_DIGITS
-                    || Math.abs((long) d.scale()) > MAX_DIGITS)
-                    || p instanceof BigInteger b && b.bitLength() > MAX_DIGITS * 10 / 3;
-            if (absurd) {
-                return Optional.of(AgentResponse.failure("invalid_params", "params[" + i + "] is a number with "
-                        + "more than " + MAX_DIGITS + " digits or an exponent beyond ±" + MAX_DIGITS));
+            // Converting 1e40000000 to an exact integer or plain string takes minutes. Validation refuses such
+            // numbers before any handler runs; this repeats core's bound for callers that bind directly.
+            Optional<Violation> absurd = JsonLimits.check("params[" + i + "]", p);
+            if (absurd.isPresent()) {
+                return Optional.of(AgentResponse.failure("invalid_params", absurd.get().field() + " "
+                        + absurd.get().message()));
             }
         }
         return Optional.empty();

@@ -8,6 +8,8 @@ import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.ExecutionContext;
 import io.twisterlab.core.HealthStatus;
+import io.twisterlab.core.InvalidArgumentsException;
+import io.twisterlab.core.Violation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -220,11 +222,23 @@ class DatabaseAgentH2AttackTest {
     }
 
     @Test
-    void hugeNumbersAreRefusedBeforeBinding() {
-        for (Object huge : List.of(new BigDecimal("1e40000000"), new BigDecimal("1e-40000000"),
-                BigInteger.TEN.pow(5000))) {
-            AgentResponse response = run(Map.of("sql", "SELECT ?", "params", List.of(huge)));
-            assertThat(response.errorCode()).as("%s", huge.getClass()).contains("invalid_params");
+    void hugeNumbersAreRefusedBeforeBinding() throws SQLException {
+        List<Object> hugeNumbers = List.of(new BigDecimal("1e40000000"), new BigDecimal("1e-40000000"),
+                BigInteger.TEN.pow(5000));
+        for (Object huge : hugeNumbers) {
+            assertThatThrownBy(() -> run(Map.of("sql", "SELECT ?", "params", List.of(huge))))
+                    .as("validation, before the handler: %s", huge.getClass())
+                    .isInstanceOfSatisfying(InvalidArgumentsException.class, e -> assertThat(e.violations())
+                            .extracting(Violation::code).containsExactly(Violation.NUMBER));
+        }
+        try (Connection connection = agent.queryConnection(); StatementWatchdog watchdog = new StatementWatchdog(null)) {
+            for (Object huge : hugeNumbers) {
+                Object refused = new ReadOnlyQuery("SELECT ?", List.of(huge), 1,
+                        System.nanoTime() + 10_000_000_000L, 1024).run(connection, Dialect.H2, watchdog);
+                assertThat(refused).as("the bind layer on its own: %s", huge.getClass())
+                        .isInstanceOfSatisfying(AgentResponse.class,
+                                r -> assertThat(r.errorCode()).contains("invalid_params"));
+            }
         }
         assertThat(run(Map.of("sql", "SELECT ?", "params", List.of(new BigDecimal("1.5e300")))).success()).isTrue();
     }
