@@ -19,15 +19,7 @@ import oshi.software.os.OSFileStore;
 import oshi.software.os.OperatingSystem;
 
 /** Reads the host through OSHI: CPU (sampled over an interval, never estimated), memory, swap, disks, network. */
-final class HostSampler {
-    private final SystemInfo systemInfo;
-    private final Duration cpuSampleInterval;
-
-    HostSampler(SystemInfo systemInfo, Duration cpuSampleInterval) {
-        this.systemInfo = systemInfo;
-        this.cpuSampleInterval = cpuSampleInterval;
-    }
-
+record HostSampler(SystemInfo systemInfo, Duration cpuSampleInterval) {
     int logicalCpus() {
         return systemInfo.getHardware().getProcessor().getLogicalProcessorCount();
     }

@@ -15,15 +15,7 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /** The host's top processes, by CPU sampled over an interval or by resident memory, through OSHI. */
-final class ProcessSampler {
-    private final SystemInfo systemInfo;
-    private final Duration cpuSampleInterval;
-
-    ProcessSampler(SystemInfo systemInfo, Duration cpuSampleInterval) {
-        this.systemInfo = systemInfo;
-        this.cpuSampleInterval = cpuSampleInterval;
-    }
-
+record ProcessSampler(SystemInfo systemInfo, Duration cpuSampleInterval) {
     /** @param sortBy {@code cpu} or {@code memory} */
     Map<String, Object> top(String sortBy, int limit) throws InterruptedException {
         OperatingSystem os = systemInfo.getOperatingSystem();
