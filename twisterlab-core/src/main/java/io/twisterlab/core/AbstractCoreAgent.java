@@ -88,7 +88,7 @@ public abstract class AbstractCoreAgent implements CoreAgent {
     public AgentResponse execute(AgentCall call) {
         Capability capability = capability(call.capability())
                 .orElseThrow(() -> new CapabilityNotFoundException(name, call.capability()));
-        return CapabilityInvoker.invoke(name, capability, call);
+        return CapabilityInvoker.invokeHandler(name, capability, call);
     }
 
     @Override

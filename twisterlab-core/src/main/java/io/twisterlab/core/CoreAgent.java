@@ -12,12 +12,18 @@ import java.util.Optional;
  * only to wrap an existing component.
  *
  * <pre>{@code
- * public final class EchoAgent extends AbstractCoreAgent {
- *     public EchoAgent() {
- *         super("echo", "Echoes text back", "1.0.0");
- *         query("echo", "Returns the text it was given")
- *                 .requiredParam("text", ParamType.STRING, "What to echo")
- *                 .handler(inv -> Map.of("text", inv.arguments().getString("text")));
+ * // wraps a job scheduler the application already has
+ * public final class NightlyJobAgent implements CoreAgent {
+ *     private final Capability run = Capability.action("run").description("Runs the nightly job now").handler(inv -> null);
+ *     public String name() { return "nightly-job"; }
+ *     public String description() { return "The nightly job"; }
+ *     public String version() { return "1.0.0"; }
+ *     public List<Capability> capabilities() { return List.of(run); }
+ *     public AgentResponse execute(AgentCall call) {
+ *         capability(call.capability()).orElseThrow(() -> new CapabilityNotFoundException(name(), call.capability()))
+ *                 .validate(call.arguments());
+ *         return jobs.runNow("nightly") ? AgentResponse.success(Map.of("started", true))
+ *                 : AgentResponse.failure("busy", "the nightly job is already running");
  *     }
  * }
  * }</pre>

@@ -3,9 +3,9 @@ package io.twisterlab.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.twisterlab.core.TestAgents.EchoAgent;
-import io.twisterlab.core.TestAgents.RelayAgent;
-import io.twisterlab.core.TestAgents.SlowAgent;
+import io.twisterlab.core.testing.EchoAgent;
+import io.twisterlab.core.testing.RelayAgent;
+import io.twisterlab.core.testing.SlowAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +135,22 @@ class AgentRegistryTest {
     }
 
     @Test
+    void eventsCarryTheArgumentNamesOfTheirOwnCallNeverTheValues() {
+        registry = builder().register(new EchoAgent()).register(new RelayAgent()).build();
+        registry.execute("relay", "relay", Map.of("agent", "echo", "capability", "echo",
+                "arguments", Map.of("text", "hidden-value")));
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).capability()).isEqualTo("echo");
+        assertThat(events.get(0).argumentNames()).containsExactly("text");
+        assertThat(events.get(1).capability()).isEqualTo("relay");
+        assertThat(events.get(1).argumentNames()).containsExactlyInAnyOrder("agent", "capability", "arguments");
+        assertThat(events).allSatisfy(e -> assertThat(e.toString()).doesNotContain("hidden-value"));
+        assertThatThrownBy(() -> registry.execute("echo", "echo", Map.of("text", "x", "b@d name", 1)))
+                .isInstanceOf(InvalidArgumentsException.class);
+        assertThat(events.get(2).argumentNames()).containsExactlyInAnyOrder("text", "b?d?name");
+    }
+
+    @Test
     void domainFailuresAreValuesNotExceptions() {
         registry = builder().register(new EchoAgent()).build();
         AgentResponse response = registry.execute("echo", "fail", Map.of());
@@ -162,6 +178,41 @@ class AgentRegistryTest {
         AgentResponse response = registry.execute("throwing", "anything", Map.of());
         assertThat(response.errorCode()).contains(AgentError.INTERNAL_ERROR);
         assertThat(response.error().message()).doesNotContain("boom");
+    }
+
+    @Test
+    void anAgentThatOverridesExecuteIsRunThroughItsOverride() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbstractCoreAgent wrapping = new AbstractCoreAgent("wrapping", "wraps execute", "1") {
+            {
+                query("noop", "does nothing").handler(inv -> Map.of());
+            }
+
+            @Override
+            public AgentResponse execute(AgentCall call) {
+                seen.add(call.capability());
+                return super.execute(call);
+            }
+        };
+        registry = builder().register(wrapping).build();
+        assertThat(registry.execute("wrapping", "noop", Map.of()).success()).isTrue();
+        registry.close();
+        registry = builder().defaultTimeout(Duration.ofSeconds(5)).register(wrapping).build();
+        assertThat(registry.execute("wrapping", "noop", Map.of()).metadata().agent()).isEqualTo("wrapping");
+        assertThat(seen).containsExactly("noop", "noop");
+    }
+
+    @Test
+    void aProtocolFaultFromAnAgentsExecuteReachesTheCallerEvenUnderATimeout() {
+        CoreAgent refusing = new ThrowingAgent() {
+            @Override
+            public AgentResponse execute(AgentCall call) {
+                throw new AccessDeniedException(call.context().principal(), "elsewhere", "nested");
+            }
+        };
+        registry = builder().defaultTimeout(Duration.ofSeconds(5)).register(refusing).build();
+        assertThatThrownBy(() -> registry.execute("throwing", "anything", Map.of()))
+                .isInstanceOf(AccessDeniedException.class).hasMessage("'system' may not execute elsewhere.nested");
     }
 
     @Test
@@ -307,7 +358,7 @@ class AgentRegistryTest {
     }
 
     /** Implements CoreAgent directly and throws from execute, bypassing AbstractCoreAgent's mapping. */
-    private static final class ThrowingAgent implements CoreAgent {
+    private static class ThrowingAgent implements CoreAgent {
         private final Capability anything = Capability.query("anything").handler(inv -> null);
 
         @Override

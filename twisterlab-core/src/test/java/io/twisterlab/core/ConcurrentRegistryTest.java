@@ -2,7 +2,7 @@ package io.twisterlab.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twisterlab.core.TestAgents.EchoAgent;
+import io.twisterlab.core.testing.EchoAgent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

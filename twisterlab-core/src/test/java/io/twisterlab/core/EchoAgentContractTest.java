@@ -1,9 +1,11 @@
 package io.twisterlab.core;
 
-/** Runs the agent contract against the test echo agent, so the contract suite itself is exercised. */
+import io.twisterlab.core.testing.EchoAgent;
+
+/** Runs the agent contract against the published test echo agent, so the contract suite itself is exercised. */
 class EchoAgentContractTest extends AbstractAgentContractTest {
     @Override
     protected CoreAgent createAgent() {
-        return new TestAgents.EchoAgent();
+        return new EchoAgent();
     }
 }

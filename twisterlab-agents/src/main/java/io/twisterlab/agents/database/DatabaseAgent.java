@@ -1,8 +1,6 @@
 package io.twisterlab.agents.database;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentResponse;
@@ -138,32 +136,21 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         if (dataSource != null) {
             return;
         }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("twisterlab-database");
-        config.setJdbcUrl(url);
-        config.setUsername(username.isEmpty() ? null : username);
-        config.setPassword(password.isEmpty() ? null : password);
-        if (EmbeddedH2.isEmbedded(url)) {
-            EmbeddedH2 h2 = new EmbeddedH2(url, username, password);
+        @Nullable EmbeddedH2 h2 = EmbeddedH2.isEmbedded(url) ? new EmbeddedH2(url, username, password) : null;
+        if (h2 != null) {
             try {
                 h2.open();
             } catch (SQLException e) {
                 LOG.warn("database: opening the embedded H2 database failed: {}", e.getMessage());
             }
-            config.setJdbcUrl(h2.queryUrl());
-            config.setUsername(h2.queryUser());
-            config.setPassword(h2.queryPassword());
-            embedded = h2;
         }
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(Math.min(1, poolSize));
-        config.setReadOnly(true);
-        config.setAutoCommit(false);
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-        // Start even if the database is down: db_health and health() report it, queries fail as unavailable.
-        config.setInitializationFailTimeout(-1);
-        watchdog = new StatementWatchdog(embedded != null ? heapGuard : null);
-        dataSource = new HikariDataSource(config);
+        embedded = h2;
+        HikariDataSource pool = h2 != null
+                ? QueryPool.open(h2.queryUrl(), h2.queryUser(), h2.queryPassword(), poolSize, connectionTimeout)
+                : QueryPool.open(url, username.isEmpty() ? null : username, password.isEmpty() ? null : password,
+                        poolSize, connectionTimeout);
+        watchdog = new StatementWatchdog(h2 != null ? heapGuard : null);
+        dataSource = pool;
     }
 
     @Override
@@ -227,7 +214,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
             return query.remainingMillis() <= 0 && e instanceof SQLTransientConnectionException
                     ? ReadOnlyQuery.timedOut() : failure(e);
         } catch (StackOverflowError e) {
-            return AgentResponse.failure("unsupported_sql", "The statement is nested too deeply to parse");
+            return SqlFailures.nestedTooDeeply();
         }
     }
 
@@ -273,16 +260,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
             }
         }
         result.put("latency_ms", Math.round((System.nanoTime() - start) / 1e5) / 10.0);
-        HikariPoolMXBean pool = ds.getHikariPoolMXBean();
-        Map<String, Object> poolMap = new LinkedHashMap<>();
-        if (pool != null) {
-            poolMap.put("active", pool.getActiveConnections());
-            poolMap.put("idle", pool.getIdleConnections());
-            poolMap.put("total", pool.getTotalConnections());
-            poolMap.put("waiting", pool.getThreadsAwaitingConnection());
-        }
-        poolMap.put("max", poolSize);
-        result.put("pool", poolMap);
+        result.put("pool", QueryPool.stats(ds, poolSize));
         return result;
     }
 
@@ -295,20 +273,11 @@ public final class DatabaseAgent extends AbstractCoreAgent {
             result.put("product", meta.getDatabaseProductName());
             result.put("version", meta.getDatabaseProductVersion());
             result.put("driver", meta.getDriverName() + " " + meta.getDriverVersion());
-            result.put("read_only_enforcement", enforcement(d));
+            EmbeddedH2 h2 = embedded;
+            result.put("read_only_enforcement", d.readOnlyEnforcement(h2 != null && h2.leastPrivilege()));
             privilegeProblem(connection, d).ifPresent(problem -> result.put("privileged_account", problem
                     + (allowPrivilegedAccount ? " (allowed by database.allow_privileged_account)" : "")));
         }
-    }
-
-    private String enforcement(Dialect d) {
-        EmbeddedH2 h2 = embedded;
-        return switch (d) {
-            case POSTGRESQL -> "lexical check + SET TRANSACTION READ ONLY + rollback + advisory locks released";
-            case H2 -> (h2 != null && h2.leastPrivilege() ? "non-admin query user + " : "")
-                    + "lexical check + H2 parser read-only check + rollback";
-            case OTHER -> "lexical check + read-only connection + rollback";
-        };
     }
 
     // ---------------------------------------------------------------- helpers
@@ -343,10 +312,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
         if (h2 == null || ds == null || !EmbeddedH2.isClosed(e) || !h2.reopen()) {
             return false;
         }
-        HikariPoolMXBean pool = ds.getHikariPoolMXBean();
-        if (pool != null) {
-            pool.softEvictConnections();
-        }
+        QueryPool.evictConnections(ds);
         return true;
     }
 

@@ -18,4 +18,14 @@ enum Dialect {
         }
         return OTHER;
     }
+
+    /** How read-only is enforced, as {@code db_health} reports it. */
+    String readOnlyEnforcement(boolean nonAdminQueryUser) {
+        return switch (this) {
+            case POSTGRESQL -> "lexical check + SET TRANSACTION READ ONLY + rollback + advisory locks released";
+            case H2 -> (nonAdminQueryUser ? "non-admin query user + " : "")
+                    + "lexical check + H2 parser read-only check + rollback";
+            case OTHER -> "lexical check + read-only connection + rollback";
+        };
+    }
 }

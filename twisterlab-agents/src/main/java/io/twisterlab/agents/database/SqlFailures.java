@@ -30,10 +30,15 @@ final class SqlFailures {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StackOverflowError) {
-                return AgentResponse.failure("unsupported_sql", "The statement is nested too deeply to parse");
+                return nestedTooDeeply();
             }
         }
         return AgentResponse.failure("sql_error", sanitize(e));
+    }
+
+    /** A statement whose nesting overflowed the parser's stack. */
+    static AgentResponse nestedTooDeeply() {
+        return AgentResponse.failure("unsupported_sql", "The statement is nested too deeply to parse");
     }
 
     /** The database's message, first line only and bounded; it describes the caller's SQL, not our internals. */

@@ -1,6 +1,7 @@
 package io.twisterlab.agents.maestro;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.twisterlab.agents.cache.CacheAgent;
 import io.twisterlab.agents.cache.CacheBackend;
@@ -12,6 +13,8 @@ import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.CapabilityKind;
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.core.ExecutionEvent;
+import io.twisterlab.core.testing.RecordingListener;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -185,6 +188,21 @@ class MaestroAgentTest {
         ok(registry.execute("maestro", "execute_command",
                 Map.of("command", "@cache.cache_set(key=\"k\", value=\"v\")"), OPERATOR));
         assertThat(ok(registry.execute("cache", "cache_get", Map.of("key", "k")))).containsEntry("found", true);
+    }
+
+    @Test
+    void eachExecutionEventNamesTheArgumentsOfItsOwnCall() {
+        RecordingListener events = new RecordingListener();
+        registry = AgentRegistry.builder().accessPolicy(POLICY).listener(events)
+                .register(CacheAgent.builder().backend(CacheBackend.inMemory(100)).build())
+                .register(MaestroAgent.builder().build()).build();
+        registry.start();
+        ok(registry.execute("maestro", "execute_command",
+                Map.of("command", "@cache.cache_set(key=\"k\", value=\"secret-value\", ttl_seconds=60)"), OPERATOR));
+        assertThat(events.events()).extracting(e -> e.agent() + "." + e.capability(), ExecutionEvent::argumentNames)
+                .containsExactly(tuple("cache.cache_set", List.of("key", "value", "ttl_seconds")),
+                        tuple("maestro.execute_command", List.of("command")));
+        assertThat(events.events()).allSatisfy(e -> assertThat(e.toString()).doesNotContain("secret-value"));
     }
 
     @Test

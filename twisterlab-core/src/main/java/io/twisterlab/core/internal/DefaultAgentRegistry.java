@@ -18,8 +18,6 @@ import io.twisterlab.core.ExecutionOutcome;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.InvalidArgumentsException;
 import io.twisterlab.core.RegistryHealth;
-import io.twisterlab.core.ResponseMetadata;
-import io.twisterlab.core.TwisterLabException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,13 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,6 +49,7 @@ public final class DefaultAgentRegistry implements AgentRegistry {
     private final List<ExecutionListener> listeners;
     private final @Nullable Duration defaultTimeout;
     private final ExecutorService timeoutExecutor;
+    private final CapabilityInvoker invoker;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private volatile boolean started;
     private final Map<String, Boolean> startedAgents = new ConcurrentHashMap<>();
@@ -65,6 +60,7 @@ public final class DefaultAgentRegistry implements AgentRegistry {
         this.listeners = List.copyOf(listeners);
         this.defaultTimeout = defaultTimeout;
         this.timeoutExecutor = Executors.newCachedThreadPool(daemonThreads());
+        this.invoker = new CapabilityInvoker(timeoutExecutor);
     }
 
     private static ThreadFactory daemonThreads() {
@@ -140,85 +136,35 @@ public final class DefaultAgentRegistry implements AgentRegistry {
                 .orElseThrow(() -> new CapabilityNotFoundException(agent.name(), capabilityName));
         long start = System.nanoTime();
         if (!accessPolicy.permits(context, agent, capability)) {
-            notifyListeners(agent, capability, context, start, ExecutionOutcome.DENIED, "forbidden");
+            notifyListeners(agent, capability, context, arguments, start, ExecutionOutcome.DENIED, "forbidden");
             throw new AccessDeniedException(context.principal(), agent.name(), capability.name());
         }
-        Optional<Duration> timeout = capability.timeout().or(() -> Optional.ofNullable(defaultTimeout));
-        AgentCall call = new AgentCall(capabilityName, arguments, context, this, timeout.orElse(null));
+        Duration timeout = capability.timeout().orElse(defaultTimeout);
+        AgentCall call = new AgentCall(capability.name(), arguments, context, this, timeout);
         AgentResponse response;
         try {
-            response = runGuarded(agent, capability, call);
+            response = invoker.invoke(agent, capability, call);
         } catch (InvalidArgumentsException e) {
-            notifyListeners(agent, capability, context, start, ExecutionOutcome.INVALID_ARGUMENTS, e.code());
+            notifyListeners(agent, capability, context, arguments, start, ExecutionOutcome.INVALID_ARGUMENTS,
+                    e.code());
             throw e;
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        response = response.withMetadata(new ResponseMetadata(agent.name(), capability.name(), elapsed,
-                context.requestId()));
-        ExecutionOutcome outcome = response.success() ? ExecutionOutcome.SUCCESS
-                : AgentError.TIMEOUT.equals(response.errorCode().orElse("")) ? ExecutionOutcome.TIMEOUT
+        String errorCode = response.errorCode().orElse(null);
+        ExecutionOutcome outcome = errorCode == null ? ExecutionOutcome.SUCCESS
+                : AgentError.TIMEOUT.equals(errorCode) ? ExecutionOutcome.TIMEOUT
                 : ExecutionOutcome.FAILURE;
-        notifyListeners(agent, capability, context, start, outcome, response.errorCode().orElse(null));
+        notifyListeners(agent, capability, context, arguments, start, outcome, errorCode);
         return response;
     }
 
-    private AgentResponse runGuarded(CoreAgent agent, Capability capability, AgentCall call) {
-        Optional<Duration> timeout = call.findTimeout();
-        if (timeout.isEmpty()) {
-            return executeCatchingBugs(agent, capability, call);
-        }
-        Future<AgentResponse> future = timeoutExecutor.submit(() -> executeCatchingBugs(agent, capability, call));
-        try {
-            return future.get(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return AgentResponse.failure(AgentError.TIMEOUT, agent.name() + "." + capability.name()
-                    + " did not complete within " + timeout.get().toMillis() + " ms");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return AgentResponse.failure(AgentError.TIMEOUT, agent.name() + "." + capability.name()
-                    + " was interrupted while waiting for its result");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TwisterLabException fault) {
-                throw fault;
-            }
-            // executeCatchingBugs maps everything else to a response; only an Error can arrive here. One line: a
-            // hostile request must not be able to write a thousand-frame trace per call into the log.
-            LOG.error("{}.{} failed with {} (request {})", agent.name(), capability.name(), e.getCause(),
-                    call.context().findRequestId().orElse("-"));
-            return internalError();
-        }
-    }
-
-    /** Runs the agent; an agent that throws anything but a protocol fault yields {@code internal_error}. */
-    private static AgentResponse executeCatchingBugs(CoreAgent agent, Capability capability, AgentCall call) {
-        try {
-            return agent.execute(call);
-        } catch (TwisterLabException fault) {
-            throw fault;
-        } catch (RuntimeException e) {
-            LOG.error("{}.{} threw (request {})", agent.name(), capability.name(),
-                    call.context().findRequestId().orElse("-"), e);
-            return internalError();
-        } catch (StackOverflowError e) {
-            LOG.error("{}.{} failed with {} (request {})", agent.name(), capability.name(), e,
-                    call.context().findRequestId().orElse("-"));
-            return internalError();
-        }
-    }
-
-    private static AgentResponse internalError() {
-        return AgentResponse.failure(AgentError.INTERNAL_ERROR, "The capability failed unexpectedly");
-    }
-
-    private void notifyListeners(CoreAgent agent, Capability capability, ExecutionContext context, long start,
-                                 ExecutionOutcome outcome, @Nullable String errorCode) {
+    private void notifyListeners(CoreAgent agent, Capability capability, ExecutionContext context,
+                                 Map<String, ?> arguments, long start, ExecutionOutcome outcome,
+                                 @Nullable String errorCode) {
         if (listeners.isEmpty()) {
             return;
         }
         ExecutionEvent event = new ExecutionEvent(agent.name(), capability.name(), capability.kind(), context,
-                Duration.ofNanos(System.nanoTime() - start), outcome, errorCode);
+                Duration.ofNanos(System.nanoTime() - start), outcome, errorCode, List.copyOf(arguments.keySet()));
         for (ExecutionListener listener : listeners) {
             try {
                 listener.onExecution(event);
