@@ -6,7 +6,7 @@ import io.twisterlab.core.ParamType;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.TwisterLabServer;
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

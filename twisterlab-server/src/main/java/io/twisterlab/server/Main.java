@@ -1,8 +1,8 @@
 package io.twisterlab.server;
 
 import io.twisterlab.core.AgentRegistrationException;
-import io.twisterlab.server.internal.Authenticator;
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.server.auth.Authenticator;
+import io.twisterlab.server.config.ConfigLoader;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;

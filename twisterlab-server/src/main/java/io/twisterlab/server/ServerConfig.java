@@ -1,6 +1,6 @@
 package io.twisterlab.server;
 
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.server.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +90,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * }</pre>
      */
     public static String apiKeyEntry(String name, Role role, String key) {
-        return name + ":" + role.id() + ":" + io.twisterlab.server.internal.Authenticator.sha256Hex(key);
+        return name + ":" + role.id() + ":" + io.twisterlab.server.auth.Authenticator.sha256Hex(key);
     }
 
     /** Whether the bind address is a loopback address (required for {@code TWISTERLAB_AUTH=disabled}). */

@@ -6,7 +6,7 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.auth.Authenticator;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.ExecutionContext;
-import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.auth.Authenticator;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.twisterlab.server.internal.HttpApp;
+import io.twisterlab.server.http.HttpApp;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;

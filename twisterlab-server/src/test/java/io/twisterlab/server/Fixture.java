@@ -3,7 +3,7 @@ package io.twisterlab.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.CoreAgent;
-import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.auth.Authenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package io.twisterlab.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.auth.Authenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -2,7 +2,7 @@ package io.twisterlab.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,17 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.ratelimit;
 
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimiter;
 import io.twisterlab.ratelimit.http.ClientIpResolver;
-import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.http.RateLimitHeaders;
 import io.twisterlab.ratelimit.http.TooManyRequestsProblem;
-import io.twisterlab.server.ServerConfig;
+import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.server.ServerConfig.RateLimitRule;
 import io.twisterlab.server.ServerConfig.Role;
+import io.twisterlab.server.ServerConfig;
+import io.twisterlab.server.observe.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * limit per client IP; decisions counted per policy (rule id) and outcome. Limit ids are prefixed with the rule id,
  * so two rules with the same numbers are still two buckets.
  */
-public final class GcraRequestLimiter implements RequestLimiter {
-    private static final Logger LOG = LoggerFactory.getLogger(GcraRequestLimiter.class);
+public final class StoreRequestLimiter implements RequestLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRequestLimiter.class);
 
     private record Policy(String id, String pathPrefix, Set<String> methods, @Nullable Role role, List<Limit> limits,
                           boolean shadow) {
@@ -47,7 +48,7 @@ public final class GcraRequestLimiter implements RequestLimiter {
     private final Metrics metrics;
     private final ServerConfig.RateLimit settings;
 
-    public GcraRequestLimiter(ServerConfig config, RateLimiter limiter, Metrics metrics) {
+    public StoreRequestLimiter(ServerConfig config, RateLimiter limiter, Metrics metrics) {
         this.settings = config.rateLimit();
         this.enabled = settings.enabled();
         this.limiter = limiter;

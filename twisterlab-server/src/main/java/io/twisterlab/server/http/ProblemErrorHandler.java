@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 

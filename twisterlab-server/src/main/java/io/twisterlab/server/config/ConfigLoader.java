@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.server.ConfigException;
-import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.AccessOverride;
 import io.twisterlab.server.ServerConfig.ApiKey;
 import io.twisterlab.server.ServerConfig.RateLimitRule;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
+import io.twisterlab.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.ratelimit;
 
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.FailurePolicy;
@@ -8,6 +8,7 @@ import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.ratelimit.resilience4j.Resilience4jStore;
 import io.twisterlab.server.ServerConfig;
+import io.twisterlab.server.observe.Metrics;
 
 /** Creates the server's {@link RequestLimiter} from configuration. */
 public final class RateLimiting {
@@ -23,7 +24,7 @@ public final class RateLimiting {
      */
     public static RequestLimiter create(ServerConfig config, Metrics metrics) {
         ServerConfig.RateLimit rl = config.rateLimit();
-        DecisionListener listener = GcraRequestLimiter.listener(metrics);
+        DecisionListener listener = StoreRequestLimiter.listener(metrics);
         if (rl.enabled()) {
             metrics.enableRateLimitMetrics();
         }
@@ -56,7 +57,7 @@ public final class RateLimiting {
             metrics.trackInMemoryKeys(redis::localFallbackTrackedKeys); // in memory only while Redis is out
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
-        return new GcraRequestLimiter(config, limiter, metrics);
+        return new StoreRequestLimiter(config, limiter, metrics);
     }
 
     /** {@code redis://user:secret@host} → {@code redis://***@host}. */

@@ -1,12 +1,12 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.ApiKey;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
+import io.twisterlab.server.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
@@ -10,10 +10,10 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.ApiKey;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
+import io.twisterlab.server.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
