@@ -61,6 +61,16 @@ public final class Problem extends RuntimeException {
         return title;
     }
 
+    /** The human explanation ({@code detail}), the exception message. */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** Members beside the standard ones, e.g. {@code violations}. */
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+
     public Map<String, String> headers() {
         return headers;
     }
