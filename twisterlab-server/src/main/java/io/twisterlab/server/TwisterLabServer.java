@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ServerConfig config = ServerConfig.fromSettings(Map.of(
  *         "server.port", "0",                                   // random free port
- *         "auth.api_keys", "ci:operator:" + sha256Hex(key)));    // or none: an admin key is generated
+ *         "auth.api_keys", ServerConfig.apiKeyEntry("ci", Role.OPERATOR, key)));   // or none: one is generated
  * try (TwisterLabServer server = TwisterLabServer.builder(config)
  *         .agent(new EchoAgent())     // extra agents (tests); discovered agents are added unless disabled
  *         .build()
@@ -62,11 +62,7 @@ public final class TwisterLabServer implements AutoCloseable {
     private volatile int port = -1;
 
     private TwisterLabServer(Builder b) {
-        this.config = b.config;
-        if (!config.auth().enabled() && !config.loopbackOnly()) {
-            throw new IllegalArgumentException("auth may only be disabled on a loopback address, not "
-                    + config.host());
-        }
+        this.config = b.config; // valid by construction: e.g. auth is only ever disabled on a loopback address
         String version = version();
         this.metrics = new Metrics(version);
         Audit audit = new Audit();

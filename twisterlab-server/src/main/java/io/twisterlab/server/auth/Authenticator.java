@@ -74,7 +74,7 @@ public final class Authenticator {
         String generated = null;
         if (enabled && k.isEmpty() && auth.users().isEmpty()) {
             generated = randomKey();
-            k.add(new ApiKey("admin", Role.ADMIN, sha256Hex(generated)));
+            k.add(ApiKey.of("admin", Role.ADMIN, generated));
         }
         this.generatedKey = generated;
         this.keys = List.copyOf(k);
@@ -98,10 +98,6 @@ public final class Authenticator {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return "tlk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] sha256(byte[] input) {

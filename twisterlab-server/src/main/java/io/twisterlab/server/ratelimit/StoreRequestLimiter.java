@@ -55,10 +55,7 @@ public final class StoreRequestLimiter implements RequestLimiter {
         this.shadowLimiter = limiter.withShadow(true);
         this.globalShadow = settings.shadow();
         this.metrics = metrics;
-        this.ips = ClientIpResolver.builder().trust(String.join(",", settings.trustedProxies()))
-                .header(settings.forwardedHeader().equals("forwarded") ? ClientIpResolver.Header.FORWARDED
-                        : ClientIpResolver.Header.X_FORWARDED_FOR)
-                .build();
+        this.ips = settings.clientIpResolver();
         for (RateLimitRule r : settings.rules()) {
             rules.add(new Policy(r.id(), r.pathPrefix(), r.methods(), r.role(), limits(r.id(), r.limits()),
                     r.shadow()));
@@ -68,13 +65,18 @@ public final class StoreRequestLimiter implements RequestLimiter {
         loginPolicy = new Policy("login", "/", Set.of(), null, limits("login", config.auth().loginLimit()), false);
     }
 
-    /** Parses limits and gives each an id {@code <policy>.<permits>-per-<period>}. */
-    static List<Limit> limits(String policy, String specs) {
+    /** The limits with each id prefixed by the policy: {@code <policy>.<permits>-per-<period>}. */
+    private static List<Limit> limits(String policy, List<Limit> limits) {
         List<Limit> out = new ArrayList<>();
-        for (Limit l : Limit.parseAll(specs)) {
+        for (Limit l : limits) {
             out.add(new Limit(policy + "." + l.id(), l.permits(), l.period(), l.burst()));
         }
         return out;
+    }
+
+    /** Limits as configured, e.g. {@code 10/1s,1000/1h}: parsed limits have the id {@code 10-per-1s}. */
+    private static String spec(List<Limit> limits) {
+        return String.join(",", limits.stream().map(l -> l.id().replace("-per-", "/")).toList());
     }
 
     /** Forwards store errors and mode changes to metrics (the store logs each transition itself, once). */
@@ -155,8 +157,8 @@ public final class StoreRequestLimiter implements RequestLimiter {
             m.put("tracked_keys", memory.trackedKeys());
             m.put("max_keys", memory.maxKeys());
         }
-        m.put("default", settings.defaultLimits());
-        m.put("failure_policy", settings.failurePolicy());
+        m.put("default", spec(settings.defaultLimits()));
+        m.put("failure_policy", settings.failurePolicy().configName());
         m.put("shadow", globalShadow);
         m.put("trusted_proxies", settings.trustedProxies().size());
         m.put("rules", rules.stream().map(Policy::id).toList());
