@@ -5,8 +5,8 @@ import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.ParamType;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import io.twisterlab.server.ServerConfig;
+import io.twisterlab.server.Settings;
 import io.twisterlab.server.TwisterLabServer;
-import io.twisterlab.server.internal.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,8 +25,8 @@ import java.util.UUID;
 /**
  * The server contract read from the REAL twisterlab-server:
  * <ul>
- *   <li>environment variables: the server's own settings table ({@link ConfigLoader#SETTINGS}) plus
- *       {@code TWISTERLAB_CONFIG}, which {@link ConfigLoader} reads before the table;</li>
+ *   <li>environment variables: the server's own settings table ({@link Settings#all()}) plus
+ *       {@code TWISTERLAB_CONFIG}, which {@link ServerConfig#load} reads before the table;</li>
  *   <li>routes: {@code GET} on a server started in-process on a random port, configured exactly like a pod:
  *       the environment is the k8s ConfigMap {@code twisterlab-config} plus the two Secret values (Redis URL of a
  *       real redis-server, an API key hash), with only host/port overridden by flags — so the ConfigMap is also
@@ -72,8 +72,8 @@ final class LiveServerContract implements ServerContract {
     @Override
     public Set<String> environmentVariables() {
         Set<String> names = new HashSet<>();
-        ConfigLoader.SETTINGS.stream().map(ConfigLoader.Setting::env).filter(Objects::nonNull).forEach(names::add);
-        names.add("TWISTERLAB_CONFIG");   // read by ConfigLoader.load before the table: the YAML file
+        Settings.all().stream().map(Settings.Setting::env).filter(Objects::nonNull).forEach(names::add);
+        names.add("TWISTERLAB_CONFIG");   // read by ServerConfig.load before the table: the YAML file
         return names;
     }
 

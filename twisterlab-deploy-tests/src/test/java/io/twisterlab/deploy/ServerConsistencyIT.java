@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
+import io.twisterlab.ratelimit.StoreKind;
 import io.twisterlab.server.ServerConfig;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ class ServerConsistencyIT {
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(m.apiContainer().getPorts().get(0).getContainerPort());
-        assertThat(config.rateLimit().store()).isEqualTo("redis");
+        assertThat(config.rateLimit().store()).isEqualTo(StoreKind.REDIS);
         assertThat(config.auth().enabled()).isTrue();
         assertThat(config.auth().apiKeys()).isNotEmpty();
         assertThat(config.rateLimit().trustedProxies()).isNotEmpty();

@@ -1,8 +1,8 @@
 package io.twisterlab.server;
 
 import io.twisterlab.core.AgentRegistrationException;
-import io.twisterlab.server.internal.Authenticator;
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.server.auth.Authenticator;
+import io.twisterlab.server.config.Redaction;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,11 +155,7 @@ public final class Main {
 
     /** Start-up errors may quote URLs: never print their credentials. */
     static String redact(@Nullable String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        return message.replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*", "$1=***")
-                .replaceAll("//[^/@\\s]+@", "//***@");
+        return Redaction.message(message);
     }
 
     private static String banner(String key, TwisterLabServer server) {
@@ -205,7 +201,7 @@ public final class Main {
         out.println();
         out.println("Register its hash (append to a comma-separated list, or to auth.api_keys in YAML):");
         out.println();
-        out.println("    TWISTERLAB_API_KEYS=" + name + ":" + role + ":" + Authenticator.sha256Hex(key));
+        out.println("    TWISTERLAB_API_KEYS=" + ServerConfig.apiKeyEntry(name, ServerConfig.Role.parse(role), key));
         return 0;
     }
 
@@ -225,7 +221,7 @@ public final class Main {
 
                 Precedence: defaults < YAML file < environment < options. Settings:
                 """);
-        for (ConfigLoader.Setting s : ConfigLoader.SETTINGS) {
+        for (Settings.Setting s : Settings.all()) {
             b.append(String.format(Locale.ROOT, "  %-38s %-28s %s%n", s.env() == null ? "" : s.env(), s.key(),
                     s.description() + (s.defaultValue().isEmpty() ? "" : " [" + s.defaultValue() + "]")));
         }

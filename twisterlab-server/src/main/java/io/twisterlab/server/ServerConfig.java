@@ -1,6 +1,16 @@
 package io.twisterlab.server;
 
-import io.twisterlab.server.internal.ConfigLoader;
+import io.twisterlab.ratelimit.FailurePolicy;
+import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.StoreKind;
+import io.twisterlab.ratelimit.http.ClientIpResolver;
+import io.twisterlab.server.config.ConfigSources;
+import io.twisterlab.server.config.Redaction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server's validated configuration. Sources, lowest precedence first: built-in defaults, the YAML file
  * ({@code --config} or {@code TWISTERLAB_CONFIG}), environment variables {@code TWISTERLAB_*}, command-line flags.
- * Every setting has a YAML key (e.g. {@code ratelimit.default}); the README lists them all with their environment
- * variables.
+ * Every setting has a YAML key (e.g. {@code ratelimit.default}); {@link Settings} and the README list them all with
+ * their environment variables. Values are typed and the records validate themselves: a configuration built in code
+ * cannot hold port 70000 or an unknown store either.
  *
  * <pre>{@code
  * // tests: settings by YAML key, no environment, no file
@@ -42,10 +53,24 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
                            List<AccessOverride> accessOverrides, Map<String, String> agentConfig, LogFormat logFormat,
                            @Nullable Path configFile) {
 
+    /** @throws IllegalArgumentException for a blank host, a port outside 0-65535 or a non-positive limit */
     public ServerConfig {
-        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        positive("bodyLimitBytes", bodyLimitBytes);
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeout);
+        }
+        positive("executionTimeout", executionTimeout);
         corsOrigins = List.copyOf(corsOrigins);
         Objects.requireNonNull(auth, "auth");
+        if (!auth.enabled() && !isLoopback(host)) {
+            throw new IllegalArgumentException("auth may only be disabled on a loopback address, not " + host);
+        }
         Objects.requireNonNull(rateLimit, "rateLimit");
         accessOverrides = List.copyOf(accessOverrides);
         agentConfig = Map.copyOf(agentConfig);
@@ -64,7 +89,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @throws ConfigException naming the first invalid setting
      */
     public static ServerConfig fromSettings(Map<String, String> settings) {
-        return ConfigLoader.load(null, Map.of(), settings);
+        return ConfigSources.load(null, Map.of(), settings);
     }
 
     /**
@@ -76,7 +101,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @throws ConfigException naming the first invalid setting
      */
     public static ServerConfig load(@Nullable Path file, Map<String, String> env, Map<String, String> flags) {
-        return ConfigLoader.load(file, env, flags);
+        return ConfigSources.load(file, env, flags);
     }
 
     /**
@@ -90,12 +115,40 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * }</pre>
      */
     public static String apiKeyEntry(String name, Role role, String key) {
-        return name + ":" + role.id() + ":" + io.twisterlab.server.internal.Authenticator.sha256Hex(key);
+        ApiKey entry = ApiKey.of(name, role, key);
+        return entry.name() + ":" + entry.role().id() + ":" + entry.sha256Hex();
     }
 
     /** Whether the bind address is a loopback address (required for {@code TWISTERLAB_AUTH=disabled}). */
     public boolean loopbackOnly() {
-        return ConfigLoader.isLoopback(host);
+        return isLoopback(host);
+    }
+
+    /** Whether {@code host} is {@code localhost} or a loopback IP literal ({@code 127.0.0.0/8}, {@code ::1}). */
+    public static boolean isLoopback(String host) {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.matches("127(\\.\\d{1,3}){3}")) {
+            return true;
+        }
+        return h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
     }
 
     /** Redacts secrets: database password, JWT secret. */
@@ -103,7 +156,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", bodyLimitBytes=" + bodyLimitBytes
                 + ", auth=" + auth + ", rateLimit=" + rateLimit + ", accessOverrides=" + accessOverrides
-                + ", agentConfig=" + ConfigLoader.redact(agentConfig) + ", logFormat=" + logFormat
+                + ", agentConfig=" + Redaction.settings(agentConfig) + ", logFormat=" + logFormat
                 + ", configFile=" + configFile + "]";
     }
 
@@ -121,7 +174,21 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
 
         /** Lower-case name as used in configuration and {@code ExecutionContext} roles. */
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Parses a role id, case-insensitive.
+         *
+         * @throws IllegalArgumentException naming the value and the roles
+         */
+        public static Role parse(String id) {
+            for (Role r : values()) {
+                if (r.id().equals(id.strip().toLowerCase(Locale.ROOT))) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("unknown role '" + id + "': expected viewer, operator or admin");
         }
     }
 
@@ -133,13 +200,23 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param users        users that may log in at {@code /api/v1/auth/token} (bcrypt hashes only)
      * @param jwtSecret    HMAC secret for tokens (at least 32 bytes), or null for a random per-process secret
      * @param jwtTtl       token lifetime
-     * @param loginLimit   brute-force limit per client IP on the login endpoint, e.g. {@code 5/1m}
+     * @param loginLimit   brute-force limits per client IP on the login endpoint ({@code 5/1m})
      */
     public record Auth(boolean enabled, List<ApiKey> apiKeys, List<User> users, @Nullable String jwtSecret,
-                       Duration jwtTtl, String loginLimit) {
+                       Duration jwtTtl, List<Limit> loginLimit) {
+        /** The shortest accepted JWT secret. */
+        public static final int MIN_JWT_SECRET_LENGTH = 32;
+
+        /** @throws IllegalArgumentException for a short secret, a non-positive lifetime or no login limit */
         public Auth {
             apiKeys = List.copyOf(apiKeys);
             users = List.copyOf(users);
+            if (jwtSecret != null && jwtSecret.length() < MIN_JWT_SECRET_LENGTH) {
+                throw new IllegalArgumentException("jwtSecret must be at least " + MIN_JWT_SECRET_LENGTH
+                        + " characters");
+            }
+            positive("jwtTtl", jwtTtl);
+            loginLimit = nonEmpty("loginLimit", loginLimit);
         }
 
         @Override
@@ -158,6 +235,25 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param sha256Hex lower-case hex SHA-256 of the key
      */
     public record ApiKey(String name, Role role, String sha256Hex) {
+        /** @throws IllegalArgumentException unless {@code sha256Hex} is 64 lower-case hex digits */
+        public ApiKey {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(role, "role");
+            if (!sha256Hex.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("sha256Hex must be 64 lower-case hex digits");
+            }
+        }
+
+        /** The entry for a key: only its SHA-256 is kept. */
+        public static ApiKey of(String name, Role role, String key) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+                return new ApiKey(name, role, HexFormat.of().formatHex(hash));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
+            }
+        }
+
         @Override
         public String toString() {
             return name + ":" + role.id();
@@ -181,29 +277,51 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
     /**
      * Rate-limit settings.
      *
-     * @param enabled        false disables rate limiting entirely ({@code ratelimit.enabled})
-     * @param store          {@code memory}, {@code redis} or {@code resilience4j}
-     * @param defaultLimits  limits for every limited request, e.g. {@code 10/1s,1000/1h}
-     * @param failurePolicy  {@code fail-open}, {@code fail-closed} or {@code local-fallback}
-     * @param fallbackShare  share of each limit used by the local fallback store (0 &lt; share &le; 1)
-     * @param trustedProxies CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
-     * @param forwardedHeader which header the trusted proxies write: {@code x-forwarded-for} or {@code forwarded}
-     * @param shadow         decide and count but never deny
-     * @param legacyHeaders  also send {@code X-RateLimit-Limit/Remaining/Reset}
-     * @param redisTimeout   bound on every Redis call of the redis store
-     * @param redisMaxBatch  most concurrent decisions one Redis script call carries ({@code ratelimit.redis_max_batch})
-     * @param memoryMaxKeys  cap on (limit, subject) pairs tracked by the memory store, or by the redis store's
-     *                       local fallback ({@code ratelimit.memory_max_keys}, at least 10)
-     * @param rules          per-route / per-role limits on top of the default
+     * @param enabled         false disables rate limiting entirely ({@code ratelimit.enabled})
+     * @param store           the store ({@code ratelimit.store})
+     * @param defaultLimits   limits for every limited request ({@code ratelimit.default}, e.g. {@code 10/1s,1000/1h})
+     * @param failurePolicy   what the redis store answers while Redis is unreachable
+     * @param fallbackShare   share of each limit used by the local fallback store (0 &lt; share &le; 1)
+     * @param trustedProxies  CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+     * @param forwardedHeader which header the trusted proxies write
+     * @param shadow          decide and count but never deny
+     * @param legacyHeaders   also send {@code X-RateLimit-Limit/Remaining/Reset}
+     * @param redisTimeout    bound on every Redis call of the redis store
+     * @param redisMaxBatch   most concurrent decisions one Redis script call carries ({@code ratelimit.redis_max_batch})
+     * @param memoryMaxKeys   cap on (limit, subject) pairs tracked by the memory store, or by the redis store's
+     *                        local fallback ({@code ratelimit.memory_max_keys}, at least {@value #MIN_MEMORY_MAX_KEYS})
+     * @param rules           per-route / per-role limits on top of the default
      */
-    public record RateLimit(boolean enabled, String store, String defaultLimits, String failurePolicy,
-                            double fallbackShare, List<String> trustedProxies, String forwardedHeader,
-                            boolean shadow, boolean legacyHeaders, Duration redisTimeout, int redisMaxBatch,
-                            int memoryMaxKeys,
-                            List<RateLimitRule> rules) {
+    public record RateLimit(boolean enabled, StoreKind store, List<Limit> defaultLimits, FailurePolicy failurePolicy,
+                            double fallbackShare, List<String> trustedProxies,
+                            ClientIpResolver.Header forwardedHeader, boolean shadow, boolean legacyHeaders,
+                            Duration redisTimeout, int redisMaxBatch, int memoryMaxKeys, List<RateLimitRule> rules) {
+        /** The smallest accepted {@link #memoryMaxKeys()}. */
+        public static final int MIN_MEMORY_MAX_KEYS = 10;
+
+        /** @throws IllegalArgumentException for an invalid CIDR, share, timeout, batch size or key cap */
         public RateLimit {
+            Objects.requireNonNull(store, "store");
+            defaultLimits = nonEmpty("defaultLimits", defaultLimits);
+            Objects.requireNonNull(failurePolicy, "failurePolicy");
+            if (!(fallbackShare > 0 && fallbackShare <= 1)) {
+                throw new IllegalArgumentException("fallbackShare must be in (0, 1], got " + fallbackShare);
+            }
             trustedProxies = List.copyOf(trustedProxies);
+            ClientIpResolver.of(String.join(",", trustedProxies)); // the ratelimit module's CIDR parser
+            Objects.requireNonNull(forwardedHeader, "forwardedHeader");
+            positive("redisTimeout", redisTimeout);
+            positive("redisMaxBatch", redisMaxBatch);
+            if (memoryMaxKeys < MIN_MEMORY_MAX_KEYS) {
+                throw new IllegalArgumentException("memoryMaxKeys must be at least " + MIN_MEMORY_MAX_KEYS + ", got "
+                        + memoryMaxKeys);
+            }
             rules = List.copyOf(rules);
+        }
+
+        /** Resolves client IPs behind the trusted proxies. */
+        public ClientIpResolver clientIpResolver() {
+            return ClientIpResolver.builder().trust(String.join(",", trustedProxies)).header(forwardedHeader).build();
         }
     }
 
@@ -220,9 +338,14 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
      * @param shadow     count but never deny
      */
     public record RateLimitRule(String id, String pathPrefix, Set<String> methods, @Nullable Role role,
-                                String limits, boolean shadow) {
+                                List<Limit> limits, boolean shadow) {
+        /** @throws IllegalArgumentException for a blank id, a path prefix not starting with / or no limits */
         public RateLimitRule {
+            if (id.isBlank() || !pathPrefix.startsWith("/")) {
+                throw new IllegalArgumentException("a rule needs an id and a path prefix starting with /");
+            }
             methods = Set.copyOf(methods);
+            limits = nonEmpty("limits", limits);
         }
     }
 
@@ -238,5 +361,12 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
         public AccessOverride {
             roles = Set.copyOf(roles);
         }
+    }
+
+    private static <T> List<T> nonEmpty(String name, List<T> list) {
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return List.copyOf(list);
     }
 }

@@ -5,15 +5,15 @@ import io.javalin.config.JavalinConfig;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.core.spi.ProviderContext;
-import io.twisterlab.server.internal.Audit;
-import io.twisterlab.server.internal.Authenticator;
-import io.twisterlab.server.internal.HttpApp;
-import io.twisterlab.server.internal.Metrics;
-import io.twisterlab.server.internal.RateLimiting;
-import io.twisterlab.server.internal.RequestLimiter;
-import io.twisterlab.server.internal.RolePolicy;
+import io.twisterlab.server.auth.Authenticator;
+import io.twisterlab.server.auth.RolePolicy;
+import io.twisterlab.server.http.HttpApp;
 import io.twisterlab.server.mcp.McpEndpoint;
 import io.twisterlab.server.mcp.McpJavalin;
+import io.twisterlab.server.observe.Audit;
+import io.twisterlab.server.observe.Metrics;
+import io.twisterlab.server.ratelimit.RateLimiting;
+import io.twisterlab.server.ratelimit.RequestLimiter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ServerConfig config = ServerConfig.fromSettings(Map.of(
  *         "server.port", "0",                                   // random free port
- *         "auth.api_keys", "ci:operator:" + sha256Hex(key)));    // or none: an admin key is generated
+ *         "auth.api_keys", ServerConfig.apiKeyEntry("ci", Role.OPERATOR, key)));   // or none: one is generated
  * try (TwisterLabServer server = TwisterLabServer.builder(config)
  *         .agent(new EchoAgent())     // extra agents (tests); discovered agents are added unless disabled
  *         .build()
@@ -62,11 +62,7 @@ public final class TwisterLabServer implements AutoCloseable {
     private volatile int port = -1;
 
     private TwisterLabServer(Builder b) {
-        this.config = b.config;
-        if (!config.auth().enabled() && !config.loopbackOnly()) {
-            throw new IllegalArgumentException("auth may only be disabled on a loopback address, not "
-                    + config.host());
-        }
+        this.config = b.config; // valid by construction: e.g. auth is only ever disabled on a loopback address
         String version = version();
         this.metrics = new Metrics(version);
         Audit audit = new Audit();

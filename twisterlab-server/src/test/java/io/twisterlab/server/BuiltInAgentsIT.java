@@ -6,7 +6,6 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.twisterlab.server.internal.Authenticator;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +39,8 @@ class BuiltInAgentsIT {
         settings.put("config.file", yaml.toString());
         settings.put("ratelimit.default", "100000/1s");
         settings.put("database.url", "jdbc:h2:mem:builtin-it;DB_CLOSE_DELAY=-1");
-        settings.put("auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER)
-                + ",operator:operator:" + Authenticator.sha256Hex(OPERATOR));
+        settings.put("auth.api_keys", ServerConfig.apiKeyEntry("viewer", ServerConfig.Role.VIEWER, VIEWER)
+                + "," + ServerConfig.apiKeyEntry("operator", ServerConfig.Role.OPERATOR, OPERATOR));
         server = TwisterLabServer.builder(ServerConfig.fromSettings(settings)).build().start();
         client = new Fixture(Map.of());
     }
@@ -103,7 +102,7 @@ class BuiltInAgentsIT {
     @Test
     void withoutTheOverrideMaestrosCommandRunnerIsAnActionViewersCannotCall() {
         Map<String, String> settings = Map.of("server.port", "0",
-                "auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER));
+                "auth.api_keys", ServerConfig.apiKeyEntry("viewer", ServerConfig.Role.VIEWER, VIEWER));
         try (TwisterLabServer plain = TwisterLabServer.builder(ServerConfig.fromSettings(settings)).build().start()) {
             HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(plain.baseUri()
                             .resolve("/api/v1/agents/maestro/capabilities/execute_command"))

@@ -5,7 +5,6 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.ExecutionContext;
-import io.twisterlab.server.internal.Authenticator;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -19,7 +18,7 @@ class ExtensionIT {
     @Test
     void routeUnderMcpIsGatedAndSeesTheCaller() {
         ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0", "ratelimit.default", "2/1m",
-                "auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER)));
+                "auth.api_keys", ServerConfig.apiKeyEntry("viewer", ServerConfig.Role.VIEWER, VIEWER)));
         try (TwisterLabServer server = TwisterLabServer.builder(config).discoverAgents(false)
                 .agent(new TestAgents.EchoAgent())
                 .extension((javalin, registry) -> javalin.routes.post("/mcp/ext", ctx -> {

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.twisterlab.server.internal.HttpApp;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 class FatalErrorIT {
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    private final Logger httpApp = (Logger) LoggerFactory.getLogger(HttpApp.class);
+    private final Logger httpApp = (Logger) LoggerFactory.getLogger("io.twisterlab.server.http");
 
     @BeforeEach
     void attach() {

@@ -3,7 +3,7 @@ package io.twisterlab.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.CoreAgent;
-import io.twisterlab.server.internal.Authenticator;
+import io.twisterlab.server.ServerConfig.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -31,9 +31,9 @@ final class Fixture implements AutoCloseable {
     Fixture(Map<String, String> settings, List<ServerExtension> extensions, CoreAgent... agents) {
         Map<String, String> all = new HashMap<>();
         all.put("server.port", "0");
-        all.put("auth.api_keys", "viewer:viewer:" + Authenticator.sha256Hex(VIEWER)
-                + ",operator:operator:" + Authenticator.sha256Hex(OPERATOR)
-                + ",root:admin:" + Authenticator.sha256Hex(ADMIN));
+        all.put("auth.api_keys", ServerConfig.apiKeyEntry("viewer", Role.VIEWER, VIEWER)
+                + "," + ServerConfig.apiKeyEntry("operator", Role.OPERATOR, OPERATOR)
+                + "," + ServerConfig.apiKeyEntry("root", Role.ADMIN, ADMIN));
         all.put("ratelimit.default", "100000/1s");
         all.putAll(settings);
         TwisterLabServer.Builder b = TwisterLabServer.builder(ServerConfig.fromSettings(all)).discoverAgents(false);

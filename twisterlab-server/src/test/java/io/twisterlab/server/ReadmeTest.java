@@ -2,7 +2,6 @@ package io.twisterlab.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twisterlab.server.internal.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ class ReadmeTest {
     @Test
     void everySettingIsDocumented() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (ConfigLoader.Setting s : ConfigLoader.SETTINGS) {
+        for (Settings.Setting s : Settings.all()) {
             assertThat(readme).as(s.key()).contains("| `" + s.env() + "` | `" + s.key() + "` |");
         }
         assertThat(readme).contains("TWISTERLAB_AGENTS_<NAME>_ENABLED", "TWISTERLAB_CONFIG",

@@ -3,9 +3,13 @@ package io.twisterlab.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.StoreKind;
 import io.twisterlab.server.ServerConfig.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +28,8 @@ class ServerConfigTest {
         assertThat(c.bodyLimitBytes()).isEqualTo(1 << 20);
         assertThat(c.auth().enabled()).isTrue();
         assertThat(c.auth().apiKeys()).isEmpty();
-        assertThat(c.rateLimit().store()).isEqualTo("memory");
-        assertThat(c.rateLimit().defaultLimits()).isEqualTo("100/1m");
+        assertThat(c.rateLimit().store()).isEqualTo(StoreKind.MEMORY);
+        assertThat(c.rateLimit().defaultLimits()).isEqualTo(Limit.parseAll("100/1m"));
         assertThat(c.rateLimit().trustedProxies()).isEmpty();
         assertThat(c.corsOrigins()).isEmpty();
         assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
@@ -60,7 +64,7 @@ class ServerConfigTest {
         ServerConfig withEnv = ServerConfig.load(null, env, Map.of());
         assertThat(withEnv.port()).isEqualTo(7001);
         assertThat(withEnv.host()).isEqualTo("127.0.0.2");
-        assertThat(withEnv.rateLimit().defaultLimits()).isEqualTo("10/1s,1000/1h");
+        assertThat(withEnv.rateLimit().defaultLimits()).isEqualTo(Limit.parseAll("10/1s,1000/1h"));
         assertThat(withEnv.agentConfig()).containsEntry("database.url", "jdbc:h2:mem:env")
                 .containsEntry("agents.cache.enabled", "false");
         assertThat(withEnv.configFile()).isEqualTo(yaml);
@@ -100,7 +104,7 @@ class ServerConfigTest {
             assertThat(r.id()).isEqualTo("exec");
             assertThat(r.methods()).containsExactly("POST");
             assertThat(r.role()).isEqualTo(Role.VIEWER);
-            assertThat(r.limits()).isEqualTo("5/1m");
+            assertThat(r.limits()).isEqualTo(Limit.parseAll("5/1m"));
         });
         assertThat(c.accessOverrides()).singleElement().satisfies(o -> {
             assertThat(o.agent()).isEqualTo("database");
@@ -204,5 +208,51 @@ class ServerConfigTest {
         assertThat(entry).startsWith("ci:operator:").doesNotContain("secret-key");
         assertThat(ServerConfig.fromSettings(Map.of("auth.api_keys", entry)).auth().apiKeys())
                 .singleElement().satisfies(k -> assertThat(k.role()).isEqualTo(Role.OPERATOR));
+    }
+
+    @Test
+    void recordsBuiltInCodeRefuseInvalidValues() {
+        ServerConfig c = ServerConfig.defaults();
+        ServerConfig.RateLimit rl = c.rateLimit();
+        assertThatThrownBy(() -> new ServerConfig(c.host(), 70000, c.bodyLimitBytes(), c.shutdownTimeout(),
+                c.executionTimeout(), c.corsOrigins(), c.auth(), rl, c.accessOverrides(), c.agentConfig(),
+                c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+        assertThatThrownBy(() -> new ServerConfig(c.host(), c.port(), 0, c.shutdownTimeout(), c.executionTimeout(),
+                c.corsOrigins(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyLimitBytes");
+        ServerConfig.Auth noAuth = new ServerConfig.Auth(false, List.of(), List.of(), null, Duration.ofMinutes(1),
+                Limit.parseAll("5/1m"));
+        assertThatThrownBy(() -> new ServerConfig("0.0.0.0", c.port(), c.bodyLimitBytes(), c.shutdownTimeout(),
+                c.executionTimeout(), c.corsOrigins(), noAuth, rl, c.accessOverrides(), c.agentConfig(),
+                c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), rl.defaultLimits(),
+                rl.failurePolicy(), 0.0, rl.trustedProxies(), rl.forwardedHeader(), rl.shadow(), rl.legacyHeaders(),
+                rl.redisTimeout(), rl.redisMaxBatch(), rl.memoryMaxKeys(), rl.rules()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fallbackShare");
+        assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), rl.defaultLimits(),
+                rl.failurePolicy(), rl.fallbackShare(), List.of("everyone"), rl.forwardedHeader(), rl.shadow(),
+                rl.legacyHeaders(), rl.redisTimeout(), rl.redisMaxBatch(), rl.memoryMaxKeys(), rl.rules()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("everyone");
+        assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), List.of(), rl.failurePolicy(),
+                rl.fallbackShare(), rl.trustedProxies(), rl.forwardedHeader(), rl.shadow(), rl.legacyHeaders(),
+                rl.redisTimeout(), rl.redisMaxBatch(), rl.memoryMaxKeys(), rl.rules()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultLimits");
+        assertThatThrownBy(() -> new ServerConfig.Auth(true, List.of(), List.of(), "short", Duration.ofMinutes(1),
+                Limit.parseAll("5/1m"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
+        assertThatThrownBy(() -> new ServerConfig.ApiKey("ci", Role.VIEWER, "not-a-hash"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void settingsTableKnowsEveryKeyAndWhichOnesReachTheAgents() {
+        assertThat(Settings.find("server.port")).hasValueSatisfying(s -> {
+            assertThat(s.env()).isEqualTo("TWISTERLAB_PORT");
+            assertThat(s.defaultValue()).isEqualTo("8000");
+        });
+        assertThat(Settings.find("server.prot")).isEmpty();
+        assertThat(Settings.isKnown("agents.maestro.enabled")).isTrue();
+        assertThat(Settings.isAgentSetting("database.pool_size")).isTrue();
+        assertThat(Settings.isAgentSetting("ratelimit.default")).isFalse();
+        assertThat(ServerConfig.defaults().agentConfig()).doesNotContainKeys("server.port", "ratelimit.default");
     }
 }

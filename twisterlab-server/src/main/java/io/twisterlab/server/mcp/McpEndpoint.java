@@ -21,7 +21,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.twisterlab.core.AccessPolicy;
 import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.ExecutionContext;
-import io.twisterlab.server.internal.Json;
+import io.twisterlab.server.http.Json;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,24 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.twisterlab.core.AccessDeniedException;
 import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.AgentError;
-import io.twisterlab.core.AgentNotFoundException;
 import io.twisterlab.core.AgentResponse;
-import io.twisterlab.core.CapabilityNotFoundException;
 import io.twisterlab.core.ExecutionContext;
-import io.twisterlab.core.InvalidArgumentsException;
-import io.twisterlab.core.TwisterLabException;
-import io.twisterlab.core.Violation;
+import io.twisterlab.server.http.Problem;
+import io.twisterlab.server.http.ProblemMapper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a tool call through {@link AgentDirectory#execute} (so the registry's access policy, validation, timeout
@@ -52,28 +47,8 @@ final class ToolResults {
         AgentResponse response;
         try {
             response = directory.execute(agent, capability, arguments == null ? Map.of() : arguments, caller);
-        } catch (InvalidArgumentsException e) {
-            List<Map<String, Object>> violations = new ArrayList<>();
-            for (Violation v : e.violations()) {
-                violations.add(orderedMap("field", v.field(), "code", v.code(), "message", v.message()));
-            }
-            Map<String, Object> error = orderedMap("code", e.code(), "message", e.getMessage());
-            error.put("violations", violations);
-            return error(error, e.getMessage() + ". Fix the arguments to match the tool's inputSchema and call "
-                    + toolName + " again.");
-        } catch (AccessDeniedException e) {
-            String message = e.getMessage() + " (roles: " + caller.roles().stream().sorted().toList()
-                    + "). Use a credential with a role that may run it, or ask an administrator.";
-            return error(orderedMap("code", e.code(), "message", message), message);
-        } catch (AgentNotFoundException | CapabilityNotFoundException e) {
-            throw unknownTool(toolName);
-        } catch (TwisterLabException e) {
-            return error(orderedMap("code", e.code(), "message", e.getMessage()), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("MCP tool {} failed (request {})", toolName, caller.findRequestId().orElse("-"), e);
-            String message = "The tool failed unexpectedly; the server log has details"
-                    + caller.findRequestId().map(id -> " under request id " + id).orElse("") + ".";
-            return error(orderedMap("code", AgentError.INTERNAL_ERROR, "message", message), message);
+            return failure(e, toolName, caller);
         }
         if (!response.success()) {
             AgentError error = response.findError().orElseThrow();
@@ -86,6 +61,32 @@ final class ToolResults {
                 .structuredContent(structured)
                 .isError(false)
                 .build();
+    }
+
+    /**
+     * A failed call, mapped as the REST API maps it ({@link ProblemMapper}): the problem's code, detail and
+     * extensions (violations) become the error; an unknown agent or capability (404) is an unknown tool.
+     */
+    private CallToolResult failure(RuntimeException e, String toolName, ExecutionContext caller) {
+        Optional<Problem> mapped = ProblemMapper.problemOf(e);
+        if (mapped.isEmpty()) {
+            LOG.error("MCP tool {} failed (request {})", toolName, caller.findRequestId().orElse("-"), e);
+            String message = "The tool failed unexpectedly; the server log has details"
+                    + caller.findRequestId().map(id -> " under request id " + id).orElse("") + ".";
+            return error(orderedMap("code", AgentError.INTERNAL_ERROR, "message", message), message);
+        }
+        Problem problem = mapped.get();
+        String message = switch (problem.status()) {
+            case 403 -> problem.detail() + " (roles: " + caller.roles().stream().sorted().toList()
+                    + "). Use a credential with a role that may run it, or ask an administrator.";
+            case 404 -> throw unknownTool(toolName);
+            default -> problem.detail();
+        };
+        Map<String, Object> error = orderedMap("code", problem.code(), "message", message);
+        error.putAll(problem.extensions());
+        return error(error, problem.extensions().containsKey("violations")
+                ? message + ". Fix the arguments to match the tool's inputSchema and call " + toolName + " again."
+                : message);
     }
 
     static McpError unknownTool(String name) {

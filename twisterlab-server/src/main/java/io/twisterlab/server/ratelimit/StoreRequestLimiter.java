@@ -1,16 +1,17 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.ratelimit;
 
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimiter;
 import io.twisterlab.ratelimit.http.ClientIpResolver;
-import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.http.RateLimitHeaders;
 import io.twisterlab.ratelimit.http.TooManyRequestsProblem;
-import io.twisterlab.server.ServerConfig;
+import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.server.ServerConfig.RateLimitRule;
 import io.twisterlab.server.ServerConfig.Role;
+import io.twisterlab.server.ServerConfig;
+import io.twisterlab.server.observe.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * limit per client IP; decisions counted per policy (rule id) and outcome. Limit ids are prefixed with the rule id,
  * so two rules with the same numbers are still two buckets.
  */
-public final class GcraRequestLimiter implements RequestLimiter {
-    private static final Logger LOG = LoggerFactory.getLogger(GcraRequestLimiter.class);
+public final class StoreRequestLimiter implements RequestLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRequestLimiter.class);
 
     private record Policy(String id, String pathPrefix, Set<String> methods, @Nullable Role role, List<Limit> limits,
                           boolean shadow) {
@@ -47,17 +48,14 @@ public final class GcraRequestLimiter implements RequestLimiter {
     private final Metrics metrics;
     private final ServerConfig.RateLimit settings;
 
-    public GcraRequestLimiter(ServerConfig config, RateLimiter limiter, Metrics metrics) {
+    public StoreRequestLimiter(ServerConfig config, RateLimiter limiter, Metrics metrics) {
         this.settings = config.rateLimit();
         this.enabled = settings.enabled();
         this.limiter = limiter;
         this.shadowLimiter = limiter.withShadow(true);
         this.globalShadow = settings.shadow();
         this.metrics = metrics;
-        this.ips = ClientIpResolver.builder().trust(String.join(",", settings.trustedProxies()))
-                .header(settings.forwardedHeader().equals("forwarded") ? ClientIpResolver.Header.FORWARDED
-                        : ClientIpResolver.Header.X_FORWARDED_FOR)
-                .build();
+        this.ips = settings.clientIpResolver();
         for (RateLimitRule r : settings.rules()) {
             rules.add(new Policy(r.id(), r.pathPrefix(), r.methods(), r.role(), limits(r.id(), r.limits()),
                     r.shadow()));
@@ -67,13 +65,18 @@ public final class GcraRequestLimiter implements RequestLimiter {
         loginPolicy = new Policy("login", "/", Set.of(), null, limits("login", config.auth().loginLimit()), false);
     }
 
-    /** Parses limits and gives each an id {@code <policy>.<permits>-per-<period>}. */
-    static List<Limit> limits(String policy, String specs) {
+    /** The limits with each id prefixed by the policy: {@code <policy>.<permits>-per-<period>}. */
+    private static List<Limit> limits(String policy, List<Limit> limits) {
         List<Limit> out = new ArrayList<>();
-        for (Limit l : Limit.parseAll(specs)) {
+        for (Limit l : limits) {
             out.add(new Limit(policy + "." + l.id(), l.permits(), l.period(), l.burst()));
         }
         return out;
+    }
+
+    /** Limits as configured, e.g. {@code 10/1s,1000/1h}: parsed limits have the id {@code 10-per-1s}. */
+    private static String spec(List<Limit> limits) {
+        return String.join(",", limits.stream().map(l -> l.id().replace("-per-", "/")).toList());
     }
 
     /** Forwards store errors and mode changes to metrics (the store logs each transition itself, once). */
@@ -154,8 +157,8 @@ public final class GcraRequestLimiter implements RequestLimiter {
             m.put("tracked_keys", memory.trackedKeys());
             m.put("max_keys", memory.maxKeys());
         }
-        m.put("default", settings.defaultLimits());
-        m.put("failure_policy", settings.failurePolicy());
+        m.put("default", spec(settings.defaultLimits()));
+        m.put("failure_policy", settings.failurePolicy().configName());
         m.put("shadow", globalShadow);
         m.put("trusted_proxies", settings.trustedProxies().size());
         m.put("rules", rules.stream().map(Policy::id).toList());

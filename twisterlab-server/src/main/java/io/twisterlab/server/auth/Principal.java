@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import io.twisterlab.server.ServerConfig.Role;
 import java.util.Objects;

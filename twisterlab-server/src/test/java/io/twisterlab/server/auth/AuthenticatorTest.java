@@ -1,12 +1,13 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.twisterlab.server.ServerConfig;
+import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.server.ServerConfig.ApiKey;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
+import io.twisterlab.server.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,17 +21,16 @@ class AuthenticatorTest {
     static final String HASH = new String(BCrypt.withDefaults().hash(4, "pw".toCharArray()), StandardCharsets.UTF_8);
 
     static ServerConfig.Auth auth(List<ApiKey> keys, List<User> users) {
-        return new ServerConfig.Auth(true, keys, users, "s".repeat(32), Duration.ofMinutes(15), "5/1m");
+        return new ServerConfig.Auth(true, keys, users, "s".repeat(32), Duration.ofMinutes(15), Limit.parseAll("5/1m"));
     }
 
     @Test
     void apiKeysMatchByHashOnly() {
-        Authenticator a = new Authenticator(auth(List.of(new ApiKey("ci", Role.OPERATOR,
-                Authenticator.sha256Hex(KEY))), List.of()), Clock.systemUTC());
+        Authenticator a = new Authenticator(auth(List.of(ApiKey.of("ci", Role.OPERATOR, KEY)), List.of()), Clock.systemUTC());
         assertThat(a.authenticate("Bearer " + KEY, null)).isEqualTo(
                 new Authenticator.Result.Valid(new Principal("ci", Role.OPERATOR, "api_key")));
         assertThat(a.authenticate(null, KEY)).isInstanceOf(Authenticator.Result.Valid.class);
-        assertThat(a.authenticate(null, Authenticator.sha256Hex(KEY))).isInstanceOf(Authenticator.Result.Invalid.class);
+        assertThat(a.authenticate(null, ApiKey.of("ci", Role.OPERATOR, KEY).sha256Hex())).isInstanceOf(Authenticator.Result.Invalid.class);
         assertThat(a.authenticate("Bearer ", null)).isInstanceOf(Authenticator.Result.Invalid.class);
         assertThat(a.authenticate(null, null)).isInstanceOf(Authenticator.Result.None.class);
         assertThat(a.generatedKey()).isEmpty();
@@ -55,7 +55,7 @@ class AuthenticatorTest {
                 new Authenticator.Result.Valid(new Principal("olga", Role.VIEWER, "jwt")));
 
         Authenticator otherSecret = new Authenticator(new ServerConfig.Auth(true, List.of(), List.of(olga),
-                "t".repeat(32), Duration.ofMinutes(15), "5/1m"), Clock.fixed(t0, ZoneOffset.UTC));
+                "t".repeat(32), Duration.ofMinutes(15), Limit.parseAll("5/1m")), Clock.fixed(t0, ZoneOffset.UTC));
         assertThat(otherSecret.authenticate("Bearer " + token, null)).isInstanceOf(Authenticator.Result.Invalid.class);
     }
 

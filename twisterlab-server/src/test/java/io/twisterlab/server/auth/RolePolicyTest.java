@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

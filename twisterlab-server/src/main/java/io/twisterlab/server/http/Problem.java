@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +59,16 @@ public final class Problem extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** The human explanation ({@code detail}), the exception message. */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** Members beside the standard ones, e.g. {@code violations}. */
+    public Map<String, Object> extensions() {
+        return extensions;
     }
 
     public Map<String, String> headers() {

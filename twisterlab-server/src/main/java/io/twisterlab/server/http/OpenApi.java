@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.http;
 
 import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.Capability;

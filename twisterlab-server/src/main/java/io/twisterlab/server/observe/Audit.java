@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.observe;
 
 import io.twisterlab.core.CapabilityKind;
 import io.twisterlab.core.ExecutionEvent;

@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
@@ -10,10 +10,10 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.ApiKey;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
+import io.twisterlab.server.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,7 +74,7 @@ public final class Authenticator {
         String generated = null;
         if (enabled && k.isEmpty() && auth.users().isEmpty()) {
             generated = randomKey();
-            k.add(new ApiKey("admin", Role.ADMIN, sha256Hex(generated)));
+            k.add(ApiKey.of("admin", Role.ADMIN, generated));
         }
         this.generatedKey = generated;
         this.keys = List.copyOf(k);
@@ -98,10 +98,6 @@ public final class Authenticator {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return "tlk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] sha256(byte[] input) {

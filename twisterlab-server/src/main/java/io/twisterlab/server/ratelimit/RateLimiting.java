@@ -1,13 +1,15 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.ratelimit;
 
 import io.twisterlab.ratelimit.DecisionListener;
-import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.RateLimitStore;
 import io.twisterlab.ratelimit.RateLimiter;
+import io.twisterlab.ratelimit.StoreKind;
 import io.twisterlab.ratelimit.memory.MemoryStore;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.ratelimit.resilience4j.Resilience4jStore;
 import io.twisterlab.server.ServerConfig;
+import io.twisterlab.server.config.Redaction;
+import io.twisterlab.server.observe.Metrics;
 
 /** Creates the server's {@link RequestLimiter} from configuration. */
 public final class RateLimiting {
@@ -23,20 +25,20 @@ public final class RateLimiting {
      */
     public static RequestLimiter create(ServerConfig config, Metrics metrics) {
         ServerConfig.RateLimit rl = config.rateLimit();
-        DecisionListener listener = GcraRequestLimiter.listener(metrics);
+        DecisionListener listener = StoreRequestLimiter.listener(metrics);
         if (rl.enabled()) {
             metrics.enableRateLimitMetrics();
         }
         RateLimitStore store;
-        String kind = rl.enabled() ? rl.store() : "memory";
+        StoreKind kind = rl.enabled() ? rl.store() : StoreKind.MEMORY;
         switch (kind) {
-            case "redis" -> {
+            case REDIS -> {
                 String url = config.agentConfig().get("redis.url");
                 try {
                     store = RedisStore.builder(url)
                             .timeout(rl.redisTimeout())
                             .maxBatchSize(rl.redisMaxBatch())
-                            .failurePolicy(FailurePolicy.parse(rl.failurePolicy()))
+                            .failurePolicy(rl.failurePolicy())
                             .localFallbackShare(rl.fallbackShare())
                             .localFallbackMaxKeys(rl.memoryMaxKeys())
                             .listener(listener)
@@ -44,11 +46,12 @@ public final class RateLimiting {
                 } catch (RuntimeException e) {
                     // the ratelimit module's message is already redacted; the cause may quote the password
                     throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
-                            + "redis.url (TWISTERLAB_REDIS_URL) " + redact(url) + ": " + e.getMessage());
+                            + "redis.url (TWISTERLAB_REDIS_URL) " + Redaction.message(url) + ": " + e.getMessage());
                 }
             }
-            case "resilience4j" -> store = Resilience4jStore.builder().build();
-            default -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
+            case RESILIENCE4J -> store = Resilience4jStore.builder().build();
+            case MEMORY -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
+            default -> throw new IllegalStateException("unknown rate-limit store " + kind);
         }
         if (rl.enabled() && store instanceof MemoryStore memory) {
             metrics.trackInMemoryKeys(memory::trackedKeys);
@@ -56,11 +59,6 @@ public final class RateLimiting {
             metrics.trackInMemoryKeys(redis::localFallbackTrackedKeys); // in memory only while Redis is out
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
-        return new GcraRequestLimiter(config, limiter, metrics);
-    }
-
-    /** {@code redis://user:secret@host} → {@code redis://***@host}. */
-    static String redact(String url) {
-        return url.replaceAll("//[^@/]*@", "//***@");
+        return new StoreRequestLimiter(config, limiter, metrics);
     }
 }

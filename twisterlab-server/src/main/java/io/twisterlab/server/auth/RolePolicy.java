@@ -1,4 +1,4 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.auth;
 
 import io.twisterlab.core.AccessPolicy;
 import io.twisterlab.core.Capability;

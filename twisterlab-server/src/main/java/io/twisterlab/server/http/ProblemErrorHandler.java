@@ -1,7 +1,6 @@
-package io.twisterlab.server.internal;
+package io.twisterlab.server.http;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
+import io.twisterlab.server.observe.AccessLog;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.UUID;
@@ -14,8 +13,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -29,8 +26,6 @@ import org.slf4j.MDC;
  * as for {@code %00} in the URI) the member is omitted rather than echoing hostile bytes or a placeholder.
  */
 final class ProblemErrorHandler extends ErrorHandler {
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.twisterlab.access");
-    private static final String PROBLEM_JSON = "application/problem+json";
     /** Unreserved, sub-delims, ':', '@', '/' and well-formed percent escapes, bounded. */
     private static final Pattern SAFE_PATH =
             Pattern.compile("/(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}){0,2047}");
@@ -80,14 +75,13 @@ final class ProblemErrorHandler extends ErrorHandler {
         String requestId = UUID.randomUUID().toString();
         String path = safePath(rawPath(request));
         HttpFields.Mutable headers = response.getHeaders();
-        headers.put(HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
+        headers.put(HttpHeader.CONTENT_TYPE, ProblemResponses.PROBLEM_JSON);
         headers.put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Request-ID", requestId);
         MDC.put("request_id", requestId);
         try {
-            ACCESS.info("{} {} {} {} {}", kv("method", safeMethod(request)), kv("path", path == null ? "-" : path),
-                    kv("status", code), kv("route", "rejected"), kv("client", Request.getRemoteAddr(request)));
+            AccessLog.rejected(safeMethod(request), path == null ? "-" : path, code, Request.getRemoteAddr(request));
         } finally {
             MDC.remove("request_id");
         }
