@@ -109,6 +109,9 @@ public final class Main {
             }
             err.println("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
+        } catch (ConfigException e) { // a setting only checkable against the agents, e.g. server.ready_requires
+            err.println("twisterlab: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             err.println("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;

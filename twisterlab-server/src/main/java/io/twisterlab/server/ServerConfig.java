@@ -9,14 +9,17 @@ import io.twisterlab.server.config.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownTimeout  how long in-flight requests may drain on stop ({@code server.shutdown_timeout_ms})
  * @param executionTimeout default timeout of capabilities that declare none ({@code server.execution_timeout_ms})
  * @param corsOrigins      allowed CORS origins; empty disables CORS ({@code server.cors_origins})
+ * @param readyRequires    the checks that gate {@code /ready} ({@code server.ready_requires}); default none
  * @param auth             authentication settings
  * @param rateLimit        rate-limit settings
  * @param accessOverrides  per-agent / per-capability role overrides ({@code access.overrides}, YAML only)
@@ -49,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * @param configFile       the YAML file that was read, if any
  */
 public record ServerConfig(String host, int port, long bodyLimitBytes, Duration shutdownTimeout,
-                           Duration executionTimeout, List<String> corsOrigins, Auth auth, RateLimit rateLimit,
+                           Duration executionTimeout, List<String> corsOrigins, ReadyRequires readyRequires,
+                           Auth auth, RateLimit rateLimit,
                            List<AccessOverride> accessOverrides, Map<String, String> agentConfig, LogFormat logFormat,
                            @Nullable Path configFile) {
 
@@ -67,11 +72,15 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
         }
         positive("executionTimeout", executionTimeout);
         corsOrigins = List.copyOf(corsOrigins);
+        Objects.requireNonNull(readyRequires, "readyRequires");
         Objects.requireNonNull(auth, "auth");
         if (!auth.enabled() && !isLoopback(host)) {
             throw new IllegalArgumentException("auth may only be disabled on a loopback address, not " + host);
         }
         Objects.requireNonNull(rateLimit, "rateLimit");
+        if (readyRequires.ratelimit() && !rateLimit.enabled()) {
+            throw new IllegalArgumentException("readyRequires names ratelimit but rate limiting is disabled");
+        }
         accessOverrides = List.copyOf(accessOverrides);
         agentConfig = Map.copyOf(agentConfig);
         Objects.requireNonNull(logFormat, "logFormat");
@@ -155,9 +164,83 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", bodyLimitBytes=" + bodyLimitBytes
+                + ", readyRequires=" + readyRequires
                 + ", auth=" + auth + ", rateLimit=" + rateLimit + ", accessOverrides=" + accessOverrides
                 + ", agentConfig=" + Redaction.settings(agentConfig) + ", logFormat=" + logFormat
                 + ", configFile=" + configFile + "]";
+    }
+
+    /**
+     * The checks that gate {@code /ready} ({@code server.ready_requires}, e.g. {@code ratelimit,agent:database}).
+     * Any other failing check only makes the instance {@code degraded} (200): a dependency that every replica
+     * shares must not take them all out of service unless the operator says so. Agent names are checked against
+     * the registered agents when the server is built, since only then are they known.
+     *
+     * <pre>{@code
+     * ReadyRequires r = ReadyRequires.parse("ratelimit, agent:database");
+     * r.ratelimit();   // true
+     * r.agents();      // [database]
+     * }</pre>
+     *
+     * @param ratelimit whether the rate-limit store must not be degraded
+     * @param agents    canonical names of agents whose health check must pass (healthy or degraded)
+     */
+    public record ReadyRequires(boolean ratelimit, Set<String> agents) {
+        /** Nothing external gates readiness (the default). */
+        public static final ReadyRequires NONE = new ReadyRequires(false, Set.of());
+        private static final Pattern AGENT = Pattern.compile("[a-z0-9_-]{1,64}");
+
+        /** @throws IllegalArgumentException for an agent name that is not lower-case letters, digits, - or _ */
+        public ReadyRequires {
+            agents = Set.copyOf(agents);
+            for (String agent : agents) {
+                if (!AGENT.matcher(agent).matches()) {
+                    throw new IllegalArgumentException("'" + agent + "' is not an agent name (" + AGENT.pattern()
+                            + ")");
+                }
+            }
+        }
+
+        /**
+         * Parses comma-separated check names: {@code ratelimit} or {@code agent:<name>}; blank entries are ignored.
+         *
+         * @throws IllegalArgumentException naming the first entry that is neither
+         */
+        public static ReadyRequires parse(String spec) {
+            boolean ratelimit = false;
+            Set<String> agents = new LinkedHashSet<>();
+            for (String raw : spec.split(",")) {
+                String name = raw.strip();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (name.equals("ratelimit")) {
+                    ratelimit = true;
+                } else if (name.startsWith("agent:") && AGENT.matcher(name.substring(6)).matches()) {
+                    agents.add(name.substring(6));
+                } else {
+                    throw new IllegalArgumentException("unknown check '" + name
+                            + "': expected ratelimit or agent:<name>");
+                }
+            }
+            return new ReadyRequires(ratelimit, agents);
+        }
+
+        /** Whether the check with this name ({@code ratelimit}, {@code agent:<name>}) gates readiness. */
+        public boolean requires(String check) {
+            return check.equals("ratelimit") ? ratelimit
+                    : check.startsWith("agent:") && agents.contains(check.substring(6));
+        }
+
+        @Override
+        public String toString() {
+            List<String> names = new ArrayList<>();
+            if (ratelimit) {
+                names.add("ratelimit");
+            }
+            agents.stream().sorted().forEach(a -> names.add("agent:" + a));
+            return String.join(",", names);
+        }
     }
 
     /** Log output format. */

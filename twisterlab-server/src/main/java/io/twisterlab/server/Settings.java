@@ -45,6 +45,8 @@ public final class Settings {
                     "timeout of capabilities that declare none"),
             new Setting("server.cors_origins", "TWISTERLAB_CORS_ORIGINS", "",
                     "comma-separated allowed CORS origins; empty = CORS off"),
+            new Setting("server.ready_requires", "TWISTERLAB_READY_REQUIRES", "",
+                    "comma-separated checks that gate /ready (ratelimit, agent:<name>); others only degrade it"),
             new Setting("auth.mode", "TWISTERLAB_AUTH", "enabled",
                     "enabled | disabled (disabled refused unless server.host is loopback)"),
             new Setting("auth.api_keys", "TWISTERLAB_API_KEYS", "",

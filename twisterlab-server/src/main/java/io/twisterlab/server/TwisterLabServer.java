@@ -2,6 +2,7 @@ package io.twisterlab.server;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.core.spi.ProviderContext;
@@ -11,6 +12,7 @@ import io.twisterlab.server.http.HttpApp;
 import io.twisterlab.server.mcp.McpEndpoint;
 import io.twisterlab.server.mcp.McpJavalin;
 import io.twisterlab.server.observe.Audit;
+import io.twisterlab.server.observe.HealthChecks;
 import io.twisterlab.server.observe.Metrics;
 import io.twisterlab.server.ratelimit.RateLimiting;
 import io.twisterlab.server.ratelimit.RequestLimiter;
@@ -19,11 +21,16 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +62,7 @@ public final class TwisterLabServer implements AutoCloseable {
     private final Authenticator auth;
     private final Metrics metrics;
     private final RequestLimiter limiter;
+    private final HealthChecks checks;
     private final Javalin app;
     private final Object lock = new Object();
     private boolean started;
@@ -77,9 +85,13 @@ public final class TwisterLabServer implements AutoCloseable {
             rb.discover(ProviderContext.builder().config(config.agentConfig()).build());
         }
         this.registry = rb.build();
+        requireKnownAgents(config.readyRequires(), registry);
+        this.checks = new HealthChecks(this::agentChecks, HealthChecks.DEFAULT_PERIOD, HealthChecks.DEFAULT_TIMEOUT,
+                HealthChecks.Scheduler.daemon(), b.clock);
+        metrics.trackHealthChecks(checks);
         this.auth = new Authenticator(config.auth(), b.clock);
         this.limiter = RateLimiting.create(config, metrics);
-        HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, audit, version, b.clock);
+        HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, checks, audit, version, b.clock);
         List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
         // MCP: same auth, rate limiting and metrics as /api (the gate on /mcp); tools/list asks the same policy
         McpEndpoint mcp = McpEndpoint.builder(registry).accessPolicy(policy).serverInfo("twisterlab", version)
@@ -93,6 +105,28 @@ public final class TwisterLabServer implements AutoCloseable {
         this.app = http.create(customizers);
     }
 
+    /** Agent names in {@code server.ready_requires} can only be checked once the registry is built: here. */
+    private static void requireKnownAgents(ServerConfig.ReadyRequires requires, AgentRegistry registry) {
+        Set<String> known = registry.agents().stream().map(CoreAgent::name).collect(Collectors.toSet());
+        for (String agent : requires.agents()) {
+            if (!known.contains(agent)) {
+                registry.close();
+                throw new ConfigException("server.ready_requires", "invalid setting server.ready_requires "
+                        + "(TWISTERLAB_READY_REQUIRES): no agent named '" + agent + "'; agents: "
+                        + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    /** Every agent's {@code health()} as a check named {@code agent:<name>}, in registration order. */
+    private Map<String, Supplier<AgentHealth>> agentChecks() {
+        Map<String, Supplier<AgentHealth>> out = new LinkedHashMap<>();
+        for (CoreAgent agent : registry.agents()) {
+            out.put("agent:" + agent.name(), agent::health);
+        }
+        return out;
+    }
+
     /** A builder for a server with this configuration. */
     public static Builder builder(ServerConfig config) {
         return new Builder(config);
@@ -104,7 +138,9 @@ public final class TwisterLabServer implements AutoCloseable {
     }
 
     /**
-     * Starts the agents, then the HTTP listener.
+     * Starts the agents, runs the first round of health checks (waiting at most their timeout,
+     * {@link HealthChecks#DEFAULT_TIMEOUT}, so a dead dependency delays start-up by that much at most), then starts
+     * the HTTP listener.
      *
      * @throws IllegalStateException if already started, or if the port cannot be bound
      */
@@ -116,10 +152,12 @@ public final class TwisterLabServer implements AutoCloseable {
             started = true;
         }
         registry.start();
+        checks.start();
         try {
             app.start();
             port = app.port();
         } catch (RuntimeException e) {
+            checks.close();
             registry.close();
             limiter.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
@@ -171,7 +209,8 @@ public final class TwisterLabServer implements AutoCloseable {
     }
 
     /**
-     * Gracefully stops: no new connections, in-flight requests drain (bounded by
+     * Gracefully stops: {@code /ready} turns 503 {@code draining} and the health checks stop, no new connections,
+     * in-flight requests drain (bounded by
      * {@code server.shutdown_timeout_ms}), then agents stop and pools close. Idempotent.
      */
     public void stop() {
@@ -182,6 +221,7 @@ public final class TwisterLabServer implements AutoCloseable {
             stopped = true;
         }
         LOG.info("stopping: draining in-flight requests");
+        checks.close(); // /ready answers 503 draining from now on
         try {
             app.stop();
         } finally {

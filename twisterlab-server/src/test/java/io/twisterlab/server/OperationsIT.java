@@ -4,6 +4,7 @@ import static io.twisterlab.server.Fixture.VIEWER;
 import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentHealth;
 import java.net.http.HttpRequest;
@@ -26,10 +27,13 @@ class OperationsIT {
     }
 
     @Test
-    void readyIs503WithTheFailingCheckWhileHealthStays200() {
+    void readyIsDegradedWithTheFailingCheckWhileHealthStays200() {
         try (Fixture f = new Fixture(new TestAgents.EchoAgent(), new BrokenDatabaseAgent())) {
             HttpResponse<String> ready = f.get("/ready");
-            ServerRoutesIT.assertProblem(ready, 503, "not_ready");
+            // an agent's dependency is optional unless server.ready_requires names it: in service, degraded
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(json(ready).path("status").asText()).isEqualTo("degraded");
+            assertThat(json(ready).path("failing")).extracting(JsonNode::asText).containsExactly("agent:database");
             assertThat(json(ready).path("checks").path("agent:database").path("status").asText())
                     .isEqualTo("unhealthy");
             assertThat(json(ready).path("checks").path("agent:database").path("message").asText())
@@ -38,6 +42,12 @@ class OperationsIT {
             assertThat(f.get("/health").statusCode()).isEqualTo(200);
             assertThat(json(f.get("/api/v1/agents/database/health", "X-API-Key", VIEWER)).path("status").asText())
                     .isEqualTo("unhealthy");
+        }
+        try (Fixture f = new Fixture(Map.of("server.ready_requires", "agent:database"), new TestAgents.EchoAgent(),
+                new BrokenDatabaseAgent())) {
+            HttpResponse<String> ready = f.get("/ready");
+            ServerRoutesIT.assertProblem(ready, 503, "not_ready");
+            assertThat(json(ready).path("reason").asText()).isEqualTo("required_check_failing");
         }
     }
 

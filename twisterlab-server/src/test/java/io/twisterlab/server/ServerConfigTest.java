@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +140,26 @@ class ServerConfigTest {
     }
 
     @Test
+    void readyRequiresParsesCheckNamesOnceAndRefusesOthers() {
+        assertThat(ServerConfig.defaults().readyRequires()).isEqualTo(ServerConfig.ReadyRequires.NONE);
+        ServerConfig.ReadyRequires r = ServerConfig.load(null,
+                Map.of("TWISTERLAB_READY_REQUIRES", " ratelimit , agent:database,,agent:cache"), Map.of())
+                .readyRequires();
+        assertThat(r.ratelimit()).isTrue();
+        assertThat(r.agents()).containsExactlyInAnyOrder("database", "cache");
+        assertThat(r.requires("agent:database")).isTrue();
+        assertThat(r.requires("agent:maestro")).isFalse();
+        assertThat(r).hasToString("ratelimit,agent:cache,agent:database");
+        assertInvalid(Map.of("TWISTERLAB_READY_REQUIRES", "database"), "server.ready_requires",
+                "TWISTERLAB_READY_REQUIRES", "unknown check 'database'", "ratelimit or agent:<name>");
+        assertInvalid(Map.of("TWISTERLAB_READY_REQUIRES", "agent:Bad Name"), "server.ready_requires");
+        assertInvalid(Map.of("TWISTERLAB_READY_REQUIRES", "ratelimit", "TWISTERLAB_RATELIMIT_ENABLED", "false"),
+                "server.ready_requires", "TWISTERLAB_RATELIMIT_ENABLED");
+        assertThatThrownBy(() -> new ServerConfig.ReadyRequires(false, Set.of("agent:x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void authCannotBeDisabledOffLoopback() {
         assertInvalid(Map.of("TWISTERLAB_AUTH", "disabled", "TWISTERLAB_HOST", "0.0.0.0"), "auth.mode",
                 "loopback", "0.0.0.0");
@@ -215,16 +236,17 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         ServerConfig.RateLimit rl = c.rateLimit();
         assertThatThrownBy(() -> new ServerConfig(c.host(), 70000, c.bodyLimitBytes(), c.shutdownTimeout(),
-                c.executionTimeout(), c.corsOrigins(), c.auth(), rl, c.accessOverrides(), c.agentConfig(),
-                c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(),
+                c.agentConfig(), c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
         assertThatThrownBy(() -> new ServerConfig(c.host(), c.port(), 0, c.shutdownTimeout(), c.executionTimeout(),
-                c.corsOrigins(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(), null))
+                c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(),
+                null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyLimitBytes");
         ServerConfig.Auth noAuth = new ServerConfig.Auth(false, List.of(), List.of(), null, Duration.ofMinutes(1),
                 Limit.parseAll("5/1m"));
         assertThatThrownBy(() -> new ServerConfig("0.0.0.0", c.port(), c.bodyLimitBytes(), c.shutdownTimeout(),
-                c.executionTimeout(), c.corsOrigins(), noAuth, rl, c.accessOverrides(), c.agentConfig(),
-                c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), noAuth, rl, c.accessOverrides(),
+                c.agentConfig(), c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
         assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), rl.defaultLimits(),
                 rl.failurePolicy(), 0.0, rl.trustedProxies(), rl.forwardedHeader(), rl.shadow(), rl.legacyHeaders(),
                 rl.redisTimeout(), rl.redisMaxBatch(), rl.memoryMaxKeys(), rl.rules()))

@@ -3,14 +3,17 @@ package io.twisterlab.agents.maestro;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentDirectory;
+import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.Capability;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.Invocation;
 import io.twisterlab.core.Param;
 import io.twisterlab.core.ParamType;
 import io.twisterlab.core.TwisterLabException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +48,8 @@ import org.jspecify.annotations.Nullable;
 public final class MaestroAgent extends AbstractCoreAgent {
     /** The agent's canonical name. */
     public static final String NAME = "maestro";
+    /** The longest the health check waits for the LLM. */
+    static final Duration LLM_PING_TIMEOUT = Duration.ofMillis(1500);
 
     private final TaskAnalyzer analyzer;
     private final PlanTable planTable;
@@ -323,6 +328,30 @@ public final class MaestroAgent extends AbstractCoreAgent {
         result.put("agents", agents);
         result.put("count", agents.size());
         return result;
+    }
+
+    /**
+     * Healthy without an LLM; with one, whether it answers {@code GET /api/tags} within
+     * {@link #LLM_PING_TIMEOUT} (or the LLM timeout, if shorter). An unreachable LLM degrades Maestro: chat and
+     * generate fail, orchestration falls back to the rule-based task analysis.
+     */
+    @Override
+    public AgentHealth health() {
+        if (llm == null) {
+            return AgentHealth.healthy("no LLM configured: rule-based task analysis");
+        }
+        Duration timeout = llm.config().timeout().compareTo(LLM_PING_TIMEOUT) < 0 ? llm.config().timeout()
+                : LLM_PING_TIMEOUT;
+        try {
+            llm.ping(timeout);
+            return AgentHealth.healthy("LLM answered");
+        } catch (OllamaClient.LlmException e) {
+            return AgentHealth.of(HealthStatus.DEGRADED, e.getMessage() + ": chat and generate fail, task analysis "
+                    + "uses the rules", Map.of("llm", e.code()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AgentHealth.unhealthy("health check interrupted");
+        }
     }
 
     // ---------------------------------------------------------------- LLM

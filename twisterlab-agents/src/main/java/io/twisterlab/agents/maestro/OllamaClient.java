@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +82,25 @@ final class OllamaClient {
             throw new LlmException("llm_bad_response", "The LLM answer has no 'message.content' field");
         }
         return answer;
+    }
+
+    /**
+     * {@code GET /api/tags} (lists local models, loads none), bounded by {@code timeout}: whether the endpoint
+     * answers at all.
+     */
+    void ping(Duration timeout) throws LlmException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(config.resolve("api/tags")).timeout(timeout).GET().build();
+        HttpResponse<Void> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (HttpTimeoutException e) {
+            throw new LlmException("llm_timeout", "The LLM did not answer within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            throw new LlmException("llm_unavailable", "The LLM endpoint is not reachable");
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new LlmException("llm_unavailable", "The LLM endpoint answered HTTP " + response.statusCode());
+        }
     }
 
     private JsonNode post(String path, ObjectNode body) throws LlmException, InterruptedException {

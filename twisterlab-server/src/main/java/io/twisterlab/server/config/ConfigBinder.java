@@ -66,6 +66,7 @@ final class ConfigBinder {
                 throw invalid("server.cors_origins", "'" + origin + "' is not an origin like https://example.com");
             }
         }
+        ServerConfig.ReadyRequires readyRequires = parse("server.ready_requires", ServerConfig.ReadyRequires::parse);
         String redisUrl = str("redis.url");
         if (!redisUrl.isEmpty() && !redisUrl.matches("rediss?://\\S+")) {
             throw invalid("redis.url", "expected redis://host:port or rediss://..., got a value without that scheme");
@@ -74,8 +75,13 @@ final class ConfigBinder {
         if (str("cache.backend").strip().equalsIgnoreCase("redis") && redisUrl.isEmpty()) {
             throw invalid("redis.url", "is required when cache.backend (TWISTERLAB_CACHE_BACKEND) is redis");
         }
+        if (readyRequires.ratelimit() && !rateLimit.enabled()) {
+            throw invalid("server.ready_requires", "names ratelimit but ratelimit.enabled "
+                    + "(TWISTERLAB_RATELIMIT_ENABLED) is false");
+        }
         ServerConfig.LogFormat logFormat = parse("log.format", ConfigBinder::logFormat);
-        return new ServerConfig(host, port, bodyLimit, shutdown, execution, cors, auth(host), rateLimit, overrides(),
+        return new ServerConfig(host, port, bodyLimit, shutdown, execution, cors, readyRequires, auth(host), rateLimit,
+                overrides(),
                 agentConfig(), logFormat, file);
     }
 

@@ -22,7 +22,9 @@ final class OpenApi {
         doc.put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
         Map<String, Object> paths = new LinkedHashMap<>();
         paths.put("/health", Map.of("get", simple("health", "Liveness", false)));
-        paths.put("/ready", Map.of("get", simple("ready", "Readiness of configured dependencies", false)));
+        paths.put("/ready", Map.of("get", simple("ready",
+                "Readiness from the last background health checks: degraded (200) unless a required check fails",
+                false)));
         paths.put("/metrics", Map.of("get", simple("metrics", "Prometheus exposition", false)));
         paths.put("/api/v1/agents", Map.of("get", simple("listAgents", "Agents and their capabilities", true)));
         paths.put("/api/v1/agents/{agent}", Map.of("get", withAgentParam(simple("describeAgent",

@@ -1,18 +1,15 @@
 package io.twisterlab.server.http;
 
 import io.javalin.http.Context;
-import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentRegistry;
-import io.twisterlab.core.HealthStatus;
-import io.twisterlab.core.RegistryHealth;
 import io.twisterlab.server.auth.Authenticator;
 import io.twisterlab.server.observe.Metrics;
 import io.twisterlab.server.ratelimit.RequestLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** The service's own routes: {@code /}, liveness, readiness, metrics, {@code /api/v1/system/status}, OpenAPI. */
@@ -25,9 +22,10 @@ final class SystemRoutes {
     private final String version;
     private final Clock clock;
     private final Instant startedAt;
+    private final Readiness readiness;
 
-    SystemRoutes(AgentRegistry registry, Authenticator auth, Metrics metrics, RequestLimiter limiter, Bodies bodies,
-                 String version, Clock clock) {
+    SystemRoutes(AgentRegistry registry, Authenticator auth, Metrics metrics, RequestLimiter limiter,
+                 Readiness readiness, Bodies bodies, String version, Clock clock) {
         this.registry = registry;
         this.auth = auth;
         this.metrics = metrics;
@@ -36,6 +34,7 @@ final class SystemRoutes {
         this.version = version;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.readiness = readiness;
     }
 
     void root(Context ctx) {
@@ -58,26 +57,22 @@ final class SystemRoutes {
         bodies.ok(ctx, Map.of("status", "ok"));
     }
 
+    /** Reads the last results of the background checks: never waits for a dependency. */
     void ready(Context ctx) {
-        Map<String, Object> checks = new LinkedHashMap<>();
-        boolean ready = registry.isStarted();
-        checks.put("registry", Map.of("status", ready ? "up" : "down"));
-        RegistryHealth health = registry.health();
-        for (Map.Entry<String, AgentHealth> e : health.agents().entrySet()) {
-            AgentHealth h = e.getValue();
-            checks.put("agent:" + e.getKey(), Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
-                    "message", h.message()));
-            ready &= h.status() != HealthStatus.UNHEALTHY;
+        Readiness.Report report = readiness.evaluate();
+        Map<String, Object> body = new LinkedHashMap<>();
+        // a problem's "status" is the HTTP status (RFC 9457): there, the state is the "reason"
+        body.put(report.ready() ? "status" : "reason", report.status());
+        body.put("failing", report.failing());
+        body.put("checks", report.checks());
+        if (!report.ready()) {
+            throw new Problem(503, "not_ready", "Service Unavailable", switch (report.status()) {
+                case "starting" -> "The server is starting.";
+                case "draining" -> "The server is shutting down.";
+                default -> "A check that server.ready_requires names is failing: " + report.failing() + ".";
+            }, body, Map.of());
         }
-        if (limiter.enabled()) {
-            checks.put("ratelimit", limiter.describe());
-        }
-        String status = !ready ? "not_ready" : limiter.degraded() ? "degraded" : "ready";
-        if (!ready) {
-            throw new Problem(503, "not_ready", "Service Unavailable", "A dependency is not available.",
-                    Map.of("checks", checks), Map.of());
-        }
-        bodies.ok(ctx, Map.of("status", status, "checks", checks));
+        bodies.ok(ctx, body);
     }
 
     void metrics(Context ctx) {
@@ -91,17 +86,33 @@ final class SystemRoutes {
         body.put("version", version);
         body.put("started_at", startedAt.toString());
         body.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
-        RegistryHealth health = registry.health();
+        Readiness.Report report = readiness.evaluate();
+        body.put("readiness", report.status());
         Map<String, Object> agents = new LinkedHashMap<>();
         agents.put("count", registry.agents().size());
-        agents.put("status", health.status().name().toLowerCase(Locale.ROOT));
         Map<String, Object> each = new LinkedHashMap<>();
-        health.agents().forEach((name, h) -> each.put(name, h.status().name().toLowerCase(Locale.ROOT)));
+        report.checks().forEach((name, check) -> {
+            if (name.startsWith("agent:") && check instanceof Map<?, ?> m) {
+                each.put(name.substring("agent:".length()), m.get("status"));
+            }
+        });
+        agents.put("status", worst(each.values()));
         agents.put("agents", each);
         body.put("agents", agents);
+        body.put("checks", report.checks());
         body.put("rate_limit", limiter.describe());
         body.put("auth", Map.of("enabled", auth.enabled(), "login", auth.loginEnabled()));
         bodies.ok(ctx, body);
+    }
+
+    /** The worst agent state from the last checks: unhealthy, starting, degraded, healthy. */
+    private static String worst(Collection<Object> states) {
+        for (String s : new String[] {"unhealthy", "starting", "degraded"}) {
+            if (states.contains(s)) {
+                return s;
+            }
+        }
+        return "healthy";
     }
 
     void openApi(Context ctx) {

@@ -14,6 +14,8 @@ import io.twisterlab.core.ExecutionListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -93,6 +95,35 @@ public final class Metrics implements ExecutionListener {
                 .help("(limit, client) pairs tracked in memory by the rate-limit store (the memory store, or the "
                         + "redis store's local fallback during an outage), at most ratelimit.memory_max_keys")
                 .callback(cb -> cb.call(trackedKeys.getAsInt()))
+                .register(registry);
+    }
+
+    /**
+     * Creates {@code twisterlab_health_check_status} (1 healthy, 0 degraded, unhealthy or not checked yet) and
+     * {@code twisterlab_health_check_age_seconds} (age of the last result; none while starting), read at each scrape
+     * from the background checks. The {@code check} label is a registered check's name, a closed set; call once.
+     */
+    public void trackHealthChecks(HealthChecks checks) {
+        GaugeWithCallback.builder()
+                .name("twisterlab_health_check_status")
+                .help("1 if the check's last result is healthy, 0 if degraded, unhealthy or not checked yet")
+                .labelNames("check")
+                .callback(cb -> checks.results().forEach((name, r) ->
+                        cb.call(r.state() == HealthChecks.State.HEALTHY ? 1 : 0, name)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("twisterlab_health_check_age_seconds")
+                .help("Seconds since the check's last result was recorded (checks run in the background)")
+                .labelNames("check")
+                .callback(cb -> {
+                    Instant now = checks.clock().instant();
+                    checks.results().forEach((name, r) -> {
+                        Duration age = r.age(now);
+                        if (age != null) {
+                            cb.call(age.toMillis() / 1000.0, name);
+                        }
+                    });
+                })
                 .register(registry);
     }
 
