@@ -136,11 +136,48 @@ public abstract class AbstractAgentContractTest {
         }
     }
 
+    /**
+     * {@code health()} is what {@code /health} and the registry report: it must never throw (a failing check is a
+     * status, not an exception), must say what was checked, and its details must be JSON-like (strings, numbers,
+     * booleans, lists and string-keyed maps of those) so that they serialise as they are. Asked several times, as
+     * a probe does. No timing is asserted here: a health check's latency belongs in the agent's own tests.
+     */
     @Test
-    void healthDoesNotThrow() {
-        AgentHealth health = agent.health();
-        assertThat(health.status()).isNotNull();
-        assertThat(health.message()).isNotNull();
+    void healthIsAMeaningfulReportAndNeverThrows() {
+        for (int i = 0; i < 3; i++) {
+            AgentHealth health;
+            try {
+                health = agent.health();
+            } catch (RuntimeException e) {
+                throw new AssertionError("health() must report a failure as a status, not throw", e);
+            }
+            assertThat(health).as("health()").isNotNull();
+            assertThat(health.status()).as("status").isNotNull();
+            assertThat(health.message()).as("message: what was checked and what was found").isNotBlank();
+            assertJsonLike("details", health.details());
+        }
+    }
+
+    private static void assertJsonLike(String path, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                assertThat(entry.getKey()).as("key in %s", path).isInstanceOf(String.class);
+                assertJsonLike(path + "." + entry.getKey(), entry.getValue());
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                assertJsonLike(path + "[" + i + "]", list.get(i));
+            }
+        } else {
+            assertThat(value).as("%s is a JSON value (string, number, boolean, list or map)", path)
+                    .isInstanceOfAny(String.class, Number.class, Boolean.class);
+            if (value instanceof Double d) {
+                assertThat(d).as("%s is a finite number", path).isFinite();
+            }
+            if (value instanceof Float f) {
+                assertThat(f).as("%s is a finite number", path).isFinite();
+            }
+        }
     }
 
     /** Values for required parameters that pass type checks, so other violations can be isolated. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -106,6 +107,17 @@ class MainTest {
                 + "redis.url (TWISTERLAB_REDIS_URL) redis://***@redis:99999: invalid Redis URI")
                 .contains("Port out of range").doesNotContain("hunter2");
         assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPortAlreadyInUseExitsWith1AndSaysSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(run(Map.of(), "--port", Integer.toString(port), "--host", "127.0.0.1")).isEqualTo(1);
+            assertThat(err()).startsWith("twisterlab: cannot start: cannot listen on 127.0.0.1:" + port)
+                    .doesNotContain("\tat ");
+            assertThat(out()).as("no key banner for a server that never listened").doesNotContain("tlk_");
+        }
     }
 
     @Test

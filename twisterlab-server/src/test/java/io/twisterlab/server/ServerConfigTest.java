@@ -3,6 +3,7 @@ package io.twisterlab.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.StoreKind;
 import io.twisterlab.server.ServerConfig.Role;
@@ -35,6 +36,84 @@ class ServerConfigTest {
         assertThat(c.corsOrigins()).isEmpty();
         assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
         assertThat(c.agentConfig()).containsEntry("cache.backend", "memory").doesNotContainKey("database.url");
+        // the values users get without configuring anything
+        assertThat(c.shutdownTimeout()).as("server.shutdown_timeout_ms").isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.executionTimeout()).as("server.execution_timeout_ms").isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.rateLimit().enabled()).isTrue();
+        assertThat(c.rateLimit().failurePolicy()).as("ratelimit.failure_policy")
+                .isEqualTo(FailurePolicy.LOCAL_FALLBACK);
+        assertThat(c.rateLimit().fallbackShare()).as("ratelimit.fallback_share").isEqualTo(1.0);
+        assertThat(c.rateLimit().redisTimeout()).as("ratelimit.redis_timeout_ms").isEqualTo(Duration.ofMillis(200));
+        assertThat(c.rateLimit().redisMaxBatch()).isEqualTo(64);
+        assertThat(c.rateLimit().memoryMaxKeys()).isEqualTo(100_000);
+        assertThat(c.rateLimit().shadow()).isFalse();
+        assertThat(c.rateLimit().legacyHeaders()).isFalse();
+        assertThat(c.rateLimit().rules()).isEmpty();
+        assertThat(c.auth().users()).isEmpty();
+        assertThat(c.auth().jwtSecret()).isNull();
+        assertThat(c.auth().jwtTtl()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(c.auth().loginLimit()).isEqualTo(Limit.parseAll("5/1m"));
+        assertThat(c.accessOverrides()).isEmpty();
+    }
+
+    @Test
+    void validationBranchesNameTheSetting() throws Exception {
+        // fallback share: a number in (0, 1]
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "0"), "ratelimit.fallback_share",
+                "TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "greater than 0 and at most 1");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "1.5"), "ratelimit.fallback_share", "1.5");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "NaN"), "ratelimit.fallback_share");
+        assertInvalid(Map.of("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "a quarter"), "ratelimit.fallback_share",
+                "expected a number");
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "0.25"), Map.of())
+                .rateLimit().fallbackShare()).isEqualTo(0.25);
+        // redis.url: the scheme, and required by a Redis cache
+        assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "http://redis:6379"), "redis.url", "TWISTERLAB_REDIS_URL",
+                "redis://");
+        assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "redis:6379"), "redis.url");
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_REDIS_URL", "rediss://redis:6380"), Map.of())
+                .agentConfig()).containsEntry("redis.url", "rediss://redis:6380");
+        assertInvalid(Map.of("TWISTERLAB_CACHE_BACKEND", "redis"), "redis.url", "cache.backend", "required");
+        // host and CORS origins
+        assertInvalid(Map.of("TWISTERLAB_HOST", "h".repeat(254)), "server.host");
+        assertInvalid(Map.of("TWISTERLAB_HOST", "bad host/x"), "server.host", "not a host name or IP address");
+        assertInvalid(Map.of("TWISTERLAB_CORS_ORIGINS", "https://ok.example,*"), "server.cors_origins",
+                "TWISTERLAB_CORS_ORIGINS", "'*' is not an origin");
+        assertInvalid(Map.of("TWISTERLAB_CORS_ORIGINS", "https://example.com/path"), "server.cors_origins");
+        assertInvalid(Map.of("TWISTERLAB_CORS_ORIGINS", "ftp://example.com"), "server.cors_origins");
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_CORS_ORIGINS", " https://a.example , http://b:8080"),
+                Map.of()).corsOrigins()).containsExactly("https://a.example", "http://b:8080");
+        // users: format, role and duplicates
+        String bcrypt = "$2a$10$" + "a".repeat(53);
+        assertInvalid(Map.of("TWISTERLAB_USERS", "ada:admin:plaintext"), "auth.users", "TWISTERLAB_USERS",
+                "name:role:bcrypt-hash");
+        assertInvalid(Map.of("TWISTERLAB_USERS", "ada:admin"), "auth.users", "name:role:bcrypt-hash");
+        assertInvalid(Map.of("TWISTERLAB_USERS", "ada:root:" + bcrypt), "auth.users", "root");
+        assertInvalid(Map.of("TWISTERLAB_USERS", "ada:admin:" + bcrypt + ",ada:viewer:" + bcrypt), "auth.users",
+                "duplicate user 'ada'");
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_USERS", "ada:admin:" + bcrypt), Map.of()).auth()
+                .users()).singleElement().satisfies(u -> assertThat(u.role()).isEqualTo(Role.ADMIN));
+        // access overrides: shape, fields and roles
+        assertInvalidYaml("access:\n  overrides:\n    - capability: execute_query\n      roles: [admin]\n",
+                "access.overrides", "access.overrides[1] must be a mapping with agent");
+        assertInvalidYaml("access:\n  overrides:\n    - agent: database\n      roles: admin\n",
+                "access.overrides", "roles: [..]");
+        assertInvalidYaml("access:\n  overrides:\n    - agent: database\n      roles: [admin]\n      role: x\n",
+                "access.overrides", "unknown field 'role'", "allowed: agent, capability, roles");
+        assertInvalidYaml("access:\n  overrides:\n    - agent: database\n      roles: [superuser]\n",
+                "access.overrides", "superuser");
+    }
+
+    private void assertInvalidYaml(String yaml, String setting, String... fragments) throws Exception {
+        Path file = dir.resolve("invalid-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, yaml);
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of(), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.setting()).isEqualTo(setting);
+                    for (String fragment : fragments) {
+                        assertThat(e.getMessage()).contains(fragment);
+                    }
+                });
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.twisterlab.agents.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
 import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +133,33 @@ class CacheAgentRedisIT extends CacheBehaviour {
         } finally {
             server.start();
         }
+        // the same agent, without a restart, reconnects: a write then a read succeed within a bound (the client
+        // reconnects in the background; polled with a deadline, not slept)
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        AgentResponse set = run(agent, "cache_set", Map.of("key", "after", "value", "back"));
+        while (!set.success() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            set = run(agent, "cache_set", Map.of("key", "after", "value", "back"));
+        }
+        assertThat(set.success()).as("cache_set within 30 s of Redis restarting: %s", set.error()).isTrue();
+        assertThat(ok(agent, "cache_get", Map.of("key", "after"))).containsEntry("value", "back");
+        assertThat(agent.health().status()).as("health after recovery").isEqualTo(HealthStatus.HEALTHY);
+    }
+
+    @Test
+    void aCommandRedisRefusesIsBackendErrorNotUnavailable() {
+        // a key of another type under the agent's namespace: Redis answers WRONGTYPE, it is up and refusing
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+        try (var connection = client.connect()) {
+            connection.sync().rpush(agent.namespace() + "a_list", "x");
+        } finally {
+            client.shutdown();
+        }
+        AgentResponse response = run(agent, "cache_get", Map.of("key", "a_list"));
+        assertThat(response.success()).isFalse();
+        assertThat(response.errorCode()).contains("backend_error");
+        assertThat(agent.health().status()).as("a refused command says nothing about the backend's health")
+                .isEqualTo(HealthStatus.HEALTHY);
     }
 
     private static int freePort() throws IOException {
