@@ -235,23 +235,38 @@ final class LettuceGcraStore implements RedisStore {
 
     /**
      * Waits for the reply of a decision submitted at {@code start}: until {@code timeout} after its call was
-     * written to the connection, and, while it is not written yet, until {@code queueTimeout} after it was
-     * submitted (checked at least every {@code timeout}, so that a call written meanwhile gets its own deadline).
+     * written to the connection, and, while it is not written yet, as {@link #remaining} says (checked at least
+     * every {@code timeout}, so that a call written meanwhile gets its own deadline). Time this JVM did not run
+     * does not count: when the waiting thread wakes up later than asked (the process was frozen — a GC pause, a
+     * CPU quota, a starved machine), the lateness extends the deadline, so that the event loop, frozen too, gets
+     * to read a reply that may be waiting in the socket. That extension is bounded by the queue timeout.
      */
     private long[] await(DecisionBatcher.Pending pending, long start)
             throws InterruptedException, ExecutionException, TimeoutException {
+        long frozen = 0;
         while (true) {
-            long left = remaining(pending, start, System.nanoTime());
+            long now = System.nanoTime();
+            long left = remaining(pending, start, now) + frozen;
             if (left <= 0) {
                 throw timeout(pending);
             }
             try {
                 return pending.reply.get(left, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                // loop: the deadline may have moved (the call was written meanwhile)
+                // loop: the deadline may have moved (the call was written meanwhile, or this thread woke up late)
+                frozen = Math.min(queueTimeoutNanos, frozen + lateness(now + left));
             }
         }
     }
+
+    /** @return how much later than {@code due} it is now, beyond a timer's ordinary slack; 0 if not late */
+    private static long lateness(long due) {
+        long late = System.nanoTime() - due;
+        return late > TIMER_SLACK_NANOS ? late : 0;
+    }
+
+    /** A timed wait returning this much after its deadline is ordinary; later, the thread did not run. */
+    private static final long TIMER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /**
      * @return how long the caller may still wait, at most one {@code timeout} at a time; {@code <= 0}: give up.
@@ -279,7 +294,8 @@ final class LettuceGcraStore implements RedisStore {
     private TimeoutException timeout(DecisionBatcher.Pending pending) {
         return new TimeoutException(pending.writtenNanos != 0
                 ? "no reply from Redis within " + timeoutMillis + " ms of sending"
-                : "not sent to Redis within " + queueTimeoutNanos / 1_000_000 + " ms (this instance is overloaded)");
+                : "not sent to Redis: queued behind calls it did not answer within " + timeoutMillis
+                        + " ms, or for the queue timeout (" + queueTimeoutNanos / 1_000_000 + " ms)");
     }
 
     @Override
@@ -300,7 +316,7 @@ final class LettuceGcraStore implements RedisStore {
             return CompletableFuture.failedFuture(e);
         }
         // asynchronous callers have no thread waiting: the bound needs a timer task
-        return bounded(pending, start).handle((r, error) -> {
+        return bounded(pending, start, 0).handle((r, error) -> {
             Throwable failure = error == null ? null : FailureHandling.cause(error);
             if (failure instanceof TimeoutException) {
                 DecisionBatcher.giveUp(pending, failure);
@@ -310,17 +326,19 @@ final class LettuceGcraStore implements RedisStore {
     }
 
     /** The reply, or a {@link TimeoutException} at the deadline {@link #await} applies; one timer at a time. */
-    private CompletableFuture<long[]> bounded(DecisionBatcher.Pending pending, long start) {
-        long left = remaining(pending, start, System.nanoTime());
+    private CompletableFuture<long[]> bounded(DecisionBatcher.Pending pending, long start, long frozen) {
+        long now = System.nanoTime();
+        long left = remaining(pending, start, now) + frozen;
         if (pending.reply.isDone()) {
             return pending.reply;
         }
         if (left <= 0) {
             return CompletableFuture.failedFuture(timeout(pending));
         }
+        long due = now + left;
         return pending.reply.copy().orTimeout(left, TimeUnit.NANOSECONDS).exceptionallyCompose(e ->
                 FailureHandling.cause(e) instanceof TimeoutException && !pending.reply.isDone()
-                        ? bounded(pending, start)
+                        ? bounded(pending, start, Math.min(queueTimeoutNanos, frozen + lateness(due)))
                         : pending.reply);
     }
 

@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       it runs from the moment the call is written to the connection until its reply. The time a decision spends
  *       in this JVM before that (queued behind calls in flight, or waiting for an event loop starved of CPU) has
  *       its own bound, the {@linkplain Builder#queueTimeout(Duration) queue timeout} (default
- *       {@value #DEFAULT_QUEUE_TIMEOUT_MILLIS} ms), so a decision waits at most the sum. Every call goes through a
+ *       {@value #DEFAULT_QUEUE_TIMEOUT_MILLIS} ms), and time the JVM did not run (the waiting thread woke up late: a GC
+ *       pause, a CPU quota) extends the deadline by at most the queue timeout, so that a frozen event loop gets to
+ *       read a reply already in the socket. Every call goes through a
  *       resilience4j circuit breaker that opens on sustained failure only (half of the last 100 calls, at
  *       least 10 failures); while it is open a decision costs microseconds; half-open probes recover
  *       automatically when Redis returns. A timeout is a {@link java.util.concurrent.TimeoutException}, a store
