@@ -17,8 +17,37 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The redis store behind the server, and what a Redis outage looks like from outside, at start-up too. */
 class RedisStoreIT {
     private static Map<String, String> settings(RedisServerProcess redis, String policy) {
+        // the policy is what these tests are about; every other rate-limit setting is the default
         return Map.of("ratelimit.store", "redis", "redis.url", redis.uri(), "ratelimit.default", "3/1m",
-                "ratelimit.failure_policy", policy, "ratelimit.redis_timeout_ms", "500");
+                "ratelimit.failure_policy", policy);
+    }
+
+    /** The Redis of {@code k8s/} runs with {@code --requirepass}: the password goes in {@code redis.url}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"right", "wrong", "missing"})
+    void aPasswordProtectedRedisIsUsedOnlyWithItsPassword(String password) {
+        String secret = "k8s-style-0123abcd";
+        try (RedisServerProcess redis = RedisServerProcess.startWithPassword(secret)) {
+            String url = switch (password) {
+                case "right" -> redis.uri(secret);
+                case "wrong" -> redis.uri("not-" + secret);
+                default -> redis.uri();
+            };
+            try (Fixture f = new Fixture(Map.of("ratelimit.store", "redis", "redis.url", url,
+                    "ratelimit.default", "3/1m"))) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(200);
+                }
+                // local-fallback at share 1.0 (the defaults) limits the same way: /ready tells them apart
+                assertThat(f.get("/api/v1/agents", "X-API-Key", VIEWER).statusCode()).isEqualTo(429);
+                String ready = f.get("/ready").body();
+                assertThat(json(f.get("/ready")).path("status").asText())
+                        .isEqualTo(password.equals("right") ? "ready" : "degraded");
+                assertThat(ready).doesNotContain(secret);
+                assertThat(f.get("/metrics").body()).contains(password.equals("right")
+                        ? "twisterlab_ratelimit_degraded 0" : "twisterlab_ratelimit_degraded 1");
+            }
+        }
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
-import java.io.FileNotFoundException;
+import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,37 +19,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 /**
- * The cache agent against a real redis-server: the one on the PATH, else the binary shipped in embedded-redis.
+ * The cache agent against a real redis-server, chosen like every Redis-backed test's ({@link RedisServerProcess}:
+ * {@code TWISTERLAB_TEST_REDIS_SERVER}, else the binary shipped in embedded-redis — never whatever is on the PATH).
  * If no server can start, this test fails; it never skips.
  */
 class CacheAgentRedisIT extends CacheBehaviour {
-    private static RedisServer server;
+    private static RedisServerProcess server;
     private static int port;
     private CacheAgent agent;
     private CacheAgent neighbour;
 
     @BeforeAll
-    static void startRedis() throws IOException {
-        port = freePort();
-        ExecutableProvider executable;
-        try {
-            executable = ExecutableProvider.newExecutableInPath("redis-server");
-        } catch (FileNotFoundException notOnPath) {
-            executable = ExecutableProvider.newJarResourceProvider();
-        }
-        server = RedisServer.newRedisServer().executableProvider(executable).bind("127.0.0.1").port(port)
-                .setting("save \"\"").setting("appendonly no").build();
-        server.start();
+    static void startRedis() {
+        server = RedisServerProcess.start();
+        port = server.port();
     }
 
     @AfterAll
-    static void stopRedis() throws IOException {
-        if (server != null && server.isActive()) {
-            server.stop();
+    static void stopRedis() {
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -122,7 +113,7 @@ class CacheAgentRedisIT extends CacheBehaviour {
     }
 
     @Test
-    void aRedisOutageIsBackendUnavailableAndRecoveryIsSeen() throws IOException {
+    void aRedisOutageIsBackendUnavailableAndRecoveryIsSeen() {
         ok(agent, "cache_set", Map.of("key", "survivor", "value", "v"));
         server.stop();
         try {
@@ -131,7 +122,7 @@ class CacheAgentRedisIT extends CacheBehaviour {
             assertThat(response.errorCode()).contains("backend_unavailable");
             assertThat(agent.health().status()).isEqualTo(HealthStatus.UNHEALTHY);
         } finally {
-            server.start();
+            server.restart();
         }
         // the same agent, without a restart, reconnects: a write then a read succeed within a bound (the client
         // reconnects in the background; polled with a deadline, not slept)

@@ -35,6 +35,8 @@ final class DecisionBatcher {
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    /** {@link System#nanoTime()} of the last reply (answer or error) from the connection, 0 before the first. */
+    private volatile long lastReplyNanos;
 
     /**
      * @param maxBatch most decisions per call; 1 sends every decision alone, at once
@@ -59,6 +61,12 @@ final class DecisionBatcher {
         volatile @Nullable Batch batch;
         /** Where its values start in the call's reply; written before the call is sent. */
         int offset;
+        /**
+         * {@link System#nanoTime()} when the call carrying it was first written to the connection (on the event
+         * loop), 0 until then: the caller's deadline for Redis runs from here, its time queued in this JVM is
+         * bounded separately.
+         */
+        volatile long writtenNanos;
 
         Pending(String[] keys, long cost, GcraScript.LimitArgs[] limits) {
             this.keys = keys;
@@ -86,6 +94,11 @@ final class DecisionBatcher {
             }
             return false;
         }
+    }
+
+    /** @return {@link System#nanoTime()} of the last reply, 0 before the first: whether the connection moves */
+    long lastReplyNanos() {
+        return lastReplyNanos;
     }
 
     /**
@@ -165,6 +178,7 @@ final class DecisionBatcher {
         // dispatch loop that sent it goes on, and dispatching from here would nest once per queued call
         boolean completedAtOnce = call.isDone();
         call.whenComplete((reply, error) -> {
+            lastReplyNanos = System.nanoTime() | 1L;
             if (completedAtOnce) {
                 batch.free();
             } else {

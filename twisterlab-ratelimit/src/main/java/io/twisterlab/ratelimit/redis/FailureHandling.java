@@ -129,7 +129,7 @@ final class FailureHandling {
     /** @return the policy's decision for a call that was not made to the end (the caller was interrupted) */
     Decision abandoned(String subject, long cost, List<Limit> limits, Throwable cause) {
         String reason = cause instanceof TimeoutException
-                ? "timeout after " + timeoutMillis + " ms"
+                ? (cause.getMessage() != null ? cause.getMessage() : "timeout after " + timeoutMillis + " ms")
                 : String.valueOf(cause.getMessage());
         LOG.debug("rate-limit store '{}' failed: {}", name, reason, cause);
         notifyError(cause);

@@ -4,8 +4,11 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandKeyword;
 import io.lettuce.core.protocol.CommandType;
+import io.netty.buffer.ByteBuf;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.RateLimitStoreException;
@@ -242,6 +245,12 @@ final class GcraScript {
                 });
     }
 
+    /** @return {@code SCRIPT LOAD} of the script, so that the first {@code EVALSHA} finds it */
+    static CompletableFuture<String> load(BaseRedisAsyncCommands<String, String> commands) {
+        return commands.dispatch(CommandType.SCRIPT, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add(CommandKeyword.LOAD).add(SOURCE)).toCompletableFuture();
+    }
+
     /**
      * The script's arguments, built directly as Redis protocol arguments: numbers as precomputed ASCII digits and
      * strings as UTF-8, copied straight into the output buffer (going through the codec would encode each value
@@ -249,7 +258,7 @@ final class GcraScript {
      */
     private CommandArgs<String, String> args(String script, List<DecisionBatcher.Pending> members, int keyCount,
                                              long timeOverride) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(script).add(keyCount);
+        CommandArgs<String, String> args = new WrittenArgs(members).add(script).add(keyCount);
         for (DecisionBatcher.Pending p : members) {
             for (String key : p.keys) {
                 args.addKey(key);
@@ -268,6 +277,31 @@ final class GcraScript {
             }
         }
         return args;
+    }
+
+    /**
+     * Arguments that note when Lettuce writes them: {@link #encode(ByteBuf)} runs on the event loop as the command
+     * goes out, so the members' {@link DecisionBatcher.Pending#writtenNanos} separate the time spent in this JVM
+     * (queued behind calls in flight, waiting for a busy event loop) from the time Redis takes to answer.
+     */
+    private static final class WrittenArgs extends CommandArgs<String, String> {
+        private final List<DecisionBatcher.Pending> members;
+
+        WrittenArgs(List<DecisionBatcher.Pending> members) {
+            super(StringCodec.UTF8);
+            this.members = members;
+        }
+
+        @Override
+        public void encode(ByteBuf buf) {
+            long now = System.nanoTime() | 1L; // never 0, which means "not written yet"
+            for (DecisionBatcher.Pending p : members) {
+                if (p.writtenNanos == 0) {
+                    p.writtenNanos = now;
+                }
+            }
+            super.encode(buf);
+        }
     }
 
     private static boolean isNoScript(Throwable e) {

@@ -31,13 +31,21 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Keys.</b> One key per (limit, subject), {@code <prefix>{<subject>}:<limitId>}, holding the theoretical
  *       arrival time, with a {@code PX} TTL equal to the time until the bucket is full again: idle subjects cost
  *       nothing. The hash tag keeps a subject's keys in one slot, so multi-limit scripts run on Redis Cluster.</li>
- *   <li><b>Bounded.</b> Every call has a timeout (default {@value #DEFAULT_TIMEOUT_MILLIS} ms) and goes through a
- *       resilience4j circuit breaker: while it is open a decision costs microseconds; half-open probes recover
- *       automatically when Redis returns. A blocking {@code decide} waits for the reply on the caller's thread
- *       with that deadline; {@code decideAsync} bounds its future with a timer. Either way a timeout is a
- *       {@link java.util.concurrent.TimeoutException}, a store failure for the breaker and the policy; the
- *       connection's own Lettuce command timeout is not relied upon (it is coarser, and an injected connection
- *       may set it to anything).</li>
+ *   <li><b>Bounded.</b> Every call has a timeout (default {@value #DEFAULT_TIMEOUT_MILLIS} ms) that measures Redis:
+ *       it runs from the moment the call is written to the connection until its reply. The time a decision spends
+ *       in this JVM before that (queued behind calls in flight, or waiting for an event loop starved of CPU) has
+ *       its own bound, the {@linkplain Builder#queueTimeout(Duration) queue timeout} (default
+ *       {@value #DEFAULT_QUEUE_TIMEOUT_MILLIS} ms), and time the JVM did not run (the waiting thread woke up late: a GC
+ *       pause, a CPU quota) extends the deadline by at most the queue timeout, so that a frozen event loop gets to
+ *       read a reply already in the socket. Every call goes through a
+ *       resilience4j circuit breaker that opens on sustained failure only (half of the last 100 calls, at
+ *       least 10 failures); while it is open a decision costs microseconds; half-open probes recover
+ *       automatically when Redis returns. A timeout is a {@link java.util.concurrent.TimeoutException}, a store
+ *       failure for the breaker and the policy; the connection's own Lettuce command timeout is not relied upon
+ *       (it is coarser, and an injected connection may set it to anything).</li>
+ *   <li><b>Warm from the start.</b> {@link Builder#build()} warms the decision path up once connected (script
+ *       loaded, classes loaded and compiled by a few hundred decisions on a throw-away key), so the first real
+ *       decisions of a fresh JVM do not time out on class loading and interpretation.</li>
  *   <li><b>Failure is a policy.</b> When Redis fails or the breaker is open, the {@link FailurePolicy} answers
  *       (default {@link FailurePolicy#LOCAL_FALLBACK} at share 1.0) and the decision is flagged
  *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and
@@ -69,6 +77,8 @@ public interface RedisStore extends RateLimitStore {
 
     /** Default timeout of one decision, in milliseconds. */
     long DEFAULT_TIMEOUT_MILLIS = 50;
+    /** Default bound on the time a decision waits in this JVM before its call is sent, in milliseconds. */
+    long DEFAULT_QUEUE_TIMEOUT_MILLIS = 1000;
     /** Default key prefix. */
     String DEFAULT_PREFIX = "twisterlab:rl:";
     /** Default most decisions one script call carries. */
@@ -144,6 +154,8 @@ public interface RedisStore extends RateLimitStore {
         String prefix = DEFAULT_PREFIX;
         Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
         Duration connectTimeout = Duration.ofSeconds(5);
+        Duration queueTimeout = Duration.ofMillis(DEFAULT_QUEUE_TIMEOUT_MILLIS);
+        boolean warmUp = true;
         FailurePolicy policy = FailurePolicy.LOCAL_FALLBACK;
         double localShare = 1.0;
         int localMaxKeys = 100_000;
@@ -152,8 +164,8 @@ public interface RedisStore extends RateLimitStore {
         DecisionListener listener = DecisionListener.noop();
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
+                .slidingWindowSize(100)
+                .minimumNumberOfCalls(20)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(3)
@@ -191,7 +203,13 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * @param timeout the most one decision may wait for Redis, NOSCRIPT retry included (default 50 ms)
+         * The most one decision waits for Redis: from the moment its call is written to the connection (on
+         * Lettuce's event loop) until the reply, NOSCRIPT retry included. Time spent in this JVM before that —
+         * queued behind the calls in flight, or waiting for a busy event loop — is bounded by the
+         * {@linkplain #queueTimeout(Duration) queue timeout} instead, so a starved CPU is not mistaken for a slow
+         * Redis. A timeout is a store failure: the circuit breaker counts it and the failure policy decides.
+         *
+         * @param timeout positive (default 50 ms)
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
@@ -215,6 +233,40 @@ public interface RedisStore extends RateLimitStore {
                 throw new IllegalArgumentException("connect timeout must be positive, got " + connectTimeout);
             }
             this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * Bounds the time a decision waits in this JVM before its call is written to the connection: behind the
+         * calls in flight, or for an event loop starved of CPU. Past the {@linkplain #timeout(Duration) timeout} it
+         * waits on only while Redis keeps answering (some reply within the last timeout): queued behind a Redis
+         * that has stopped answering, it gives up at the timeout as before. A decision waits at most
+         * {@code queueTimeout + timeout}.
+         *
+         * @param queueTimeout positive (default {@value RedisStore#DEFAULT_QUEUE_TIMEOUT_MILLIS} ms)
+         * @return this builder
+         */
+        public Builder queueTimeout(Duration queueTimeout) {
+            if (queueTimeout.isNegative() || queueTimeout.isZero()) {
+                throw new IllegalArgumentException("queue timeout must be positive, got " + queueTimeout);
+            }
+            this.queueTimeout = queueTimeout;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} warms the decision path up once connected (default true): it loads the script
+         * ({@code SCRIPT LOAD}) and takes a few hundred decisions, alone and concurrently, on a throw-away key
+         * ({@code <prefix>{twisterlab-warm-up}:...}, expiring within a second), within the connect timeout. A cold
+         * JVM otherwise loads and interprets Lettuce's, Netty's and the store's classes during its first real
+         * decisions, which then take tens to hundreds of milliseconds on a loaded CPU. Warm-up calls never count
+         * as store errors nor in the circuit breaker's failures.
+         *
+         * @param warmUp false to skip it (tests that count commands, short-lived tools)
+         * @return this builder
+         */
+        public Builder warmUp(boolean warmUp) {
+            this.warmUp = warmUp;
             return this;
         }
 
@@ -281,8 +333,9 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * @param config the circuit breaker configuration (default: 20-call window, opens at 50 % failures after 10
-         *               calls, probes after 5 s with 3 calls)
+         * @param config the circuit breaker configuration (default: over the last 100 calls, opens at 50 % failures
+         *               once there are at least 20 — sustained failure, not a few slow calls of a cold or
+         *               overloaded instance —, probes after 5 s with 3 calls)
          * @return this builder
          */
         public Builder circuitBreaker(CircuitBreakerConfig config) {
@@ -320,7 +373,9 @@ public interface RedisStore extends RateLimitStore {
 
         /**
          * Builds the store. From a URI: parses it (failing fast if it is invalid), then waits at most the
-         * {@linkplain #connectTimeout(Duration) connect timeout} for a first connection. If Redis cannot be
+         * {@linkplain #connectTimeout(Duration) connect timeout} for a first connection, and once connected warms
+         * the decision path up (see {@link #warmUp(boolean)}) within the same bound: a store returned connected
+         * answers its first decisions as fast as its later ones. If Redis cannot be
          * reached the store is still returned, {@linkplain RedisStore#degraded() degraded}: the failure policy
          * decides, the listener has received the error and the mode change, the circuit breaker is open, and the
          * store connects by itself on the first probe once the breaker lets one through.

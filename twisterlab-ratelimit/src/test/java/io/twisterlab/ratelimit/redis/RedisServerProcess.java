@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real {@code redis-server} process for integration tests: the binary on {@code PATH} if there is one, otherwise
- * the one shipped in {@code com.github.codemonstur:embedded-redis}. Starting fails the test (never skips it) when
- * no server comes up.
+ * A real {@code redis-server} process for integration tests. Which binary is an explicit choice, never whatever
+ * happens to be on {@code PATH}: the system property {@value #BINARY_PROPERTY}, else the environment variable
+ * {@value #BINARY_ENV}, names a binary (e.g. {@code /usr/bin/redis-server}, Debian's 7.x) or {@code embedded};
+ * unset means {@code embedded}, the 6.2 shipped in {@code com.github.codemonstur:embedded-redis}. {@code .ci/run}
+ * runs the Redis-backed tests once with each. Starting fails the test (never skips it) when no server comes up.
  *
  * <pre>{@code
  * try (RedisServerProcess redis = RedisServerProcess.start()) {
@@ -30,15 +32,22 @@ import org.jspecify.annotations.Nullable;
 public final class RedisServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(20);
+    /** System property choosing the binary: a path, or {@code embedded}. */
+    public static final String BINARY_PROPERTY = "twisterlab.test.redis-server";
+    /** Environment variable choosing the binary when the property is unset: a path, or {@code embedded}. */
+    public static final String BINARY_ENV = "TWISTERLAB_TEST_REDIS_SERVER";
 
     private final Path binary;
     private final int port;
     private final Path log;
+    /** The {@code requirepass} of the server, or null for none. */
+    private final @Nullable String password;
     private @Nullable Process process;
 
-    private RedisServerProcess(Path binary, int port, boolean launch) throws IOException {
+    private RedisServerProcess(Path binary, int port, @Nullable String password, boolean launch) throws IOException {
         this.binary = binary;
         this.port = port;
+        this.password = password;
         this.log = Files.createTempFile("redis-" + port + "-", ".log");
         this.log.toFile().deleteOnExit();
         this.process = launch ? launch() : null;
@@ -47,7 +56,19 @@ public final class RedisServerProcess implements AutoCloseable {
     /** @return a server on a free local port */
     public static RedisServerProcess start() {
         try {
-            return new RedisServerProcess(findBinary(), freePort(), true);
+            return new RedisServerProcess(findBinary(), freePort(), null, true);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start redis-server: " + e, e);
+        }
+    }
+
+    /**
+     * @param password the server's {@code requirepass}, as the Redis of {@code k8s/} runs
+     * @return a password-protected server on a free local port; {@link #uri(String)} builds URIs with a password
+     */
+    public static RedisServerProcess startWithPassword(String password) {
+        try {
+            return new RedisServerProcess(findBinary(), freePort(), password, true);
         } catch (IOException e) {
             throw new AssertionError("cannot start redis-server: " + e, e);
         }
@@ -59,7 +80,7 @@ public final class RedisServerProcess implements AutoCloseable {
      */
     public static RedisServerProcess reserve() {
         try {
-            return new RedisServerProcess(findBinary(), freePort(), false);
+            return new RedisServerProcess(findBinary(), freePort(), null, false);
         } catch (IOException e) {
             throw new AssertionError("cannot prepare redis-server: " + e, e);
         }
@@ -68,6 +89,19 @@ public final class RedisServerProcess implements AutoCloseable {
     /** @return {@code redis://127.0.0.1:<port>} */
     public String uri() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * @param password the password to put in the URI
+     * @return {@code redis://:<password>@127.0.0.1:<port>}
+     */
+    public String uri(String password) {
+        return "redis://:" + password + "@127.0.0.1:" + port;
+    }
+
+    /** @return the binary this server runs */
+    public Path binary() {
+        return binary;
     }
 
     /** @return the port */
@@ -107,8 +141,12 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private Process launch() throws IOException {
-        Process p = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no")
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -131,12 +169,14 @@ public final class RedisServerProcess implements AutoCloseable {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
+            // with requirepass, PING answers -NOAUTH: any reply means the server is up
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[7];
             int n = in.readNBytes(buf, 0, 7);
-            return new String(buf, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            return reply.equals("+PONG\r\n") || (password != null && reply.startsWith("-NOAUTH"));
         } catch (IOException e) {
             return false;
         }
@@ -150,11 +190,14 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private static Path findBinary() throws IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "redis-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
+        String choice = System.getProperty(BINARY_PROPERTY, System.getenv().getOrDefault(BINARY_ENV, "embedded"));
+        if (!choice.isBlank() && !choice.equals("embedded")) {
+            Path chosen = Path.of(choice);
+            if (!Files.isExecutable(chosen)) {
+                throw new AssertionError(BINARY_PROPERTY + "/" + BINARY_ENV + " names " + choice
+                        + ", which is not an executable redis-server");
             }
+            return chosen;
         }
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
@@ -166,11 +209,11 @@ public final class RedisServerProcess implements AutoCloseable {
         } else if (os.contains("mac")) {
             resource = arch.contains("aarch64") ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
         } else {
-            throw new AssertionError("no redis-server on PATH and no embedded binary for " + os + "/" + arch);
+            throw new AssertionError("no embedded redis-server for " + os + "/" + arch);
         }
         try (InputStream in = RedisServerProcess.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new AssertionError("no redis-server on PATH and " + resource + " is not on the class path");
+                throw new AssertionError(resource + " is not on the class path");
             }
             Path dir = Files.createTempDirectory("embedded-redis");
             Path target = dir.resolve("redis-server");

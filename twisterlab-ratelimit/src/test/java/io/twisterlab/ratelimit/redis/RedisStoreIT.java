@@ -371,8 +371,8 @@ class RedisStoreIT {
                 }
             }
         }
-        calls.remove("config");
-        calls.remove("info");
+        // the test's own commands: Redis 7 counts subcommands apart ("config|resetstat"), Redis 6 does not ("config")
+        calls.keySet().removeIf(c -> c.equals("config") || c.startsWith("config|") || c.equals("info"));
         return calls;
     }
 
