@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.twisterlab.core.testing.EchoAgent;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,7 @@ class LoggingIT {
 
     @Test
     void accessAndAuditLines() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent())) {
             f.execute(OPERATOR, "echo", "reset", "{\"reason\":\"topsecret-value\"}");
             f.execute(VIEWER, "echo", "reset", "{\"reason\":\"topsecret-value\"}");
             f.execute(VIEWER, "echo", "echo", "{\"text\":\"query\"}");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentHealth;
+import io.twisterlab.core.testing.EchoAgent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -27,7 +28,7 @@ class OperationsIT {
 
     @Test
     void readyIs503WithTheFailingCheckWhileHealthStays200() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent(), new BrokenDatabaseAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent(), new BrokenDatabaseAgent())) {
             HttpResponse<String> ready = f.get("/ready");
             ServerRoutesIT.assertProblem(ready, 503, "not_ready");
             assertThat(json(ready).path("checks").path("agent:database").path("status").asText())

@@ -4,6 +4,7 @@ import static io.twisterlab.server.Fixture.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.twisterlab.core.testing.SlowAgent;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
@@ -13,16 +14,16 @@ import org.junit.jupiter.api.Test;
 class ShutdownIT {
     @Test
     void stopDrainsInFlightRequestsThenRefusesConnections() throws Exception {
-        TestAgents.GateAgent gate = new TestAgents.GateAgent();
-        Fixture f = new Fixture(java.util.Map.of("server.shutdown_timeout_ms", "30000"), gate);
+        SlowAgent slow = new SlowAgent();
+        Fixture f = new Fixture(java.util.Map.of("server.shutdown_timeout_ms", "30000"), slow);
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(
-                () -> f.execute(VIEWER, "gate", "block", "{}"));
-        assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+                () -> f.execute(VIEWER, "slow", "block", "{}"));
+        assertThat(slow.entered().await(30, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(f.server::stop);
         // the in-flight request keeps the server draining: stop cannot finish before it is released
         assertThat(stopping).isNotDone();
-        gate.release.countDown();
+        slow.release().countDown();
 
         HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);

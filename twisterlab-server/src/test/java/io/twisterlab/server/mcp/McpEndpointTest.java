@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.core.testing.EchoAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class McpEndpointTest {
     @BeforeEach
     void setUp() {
         registry = AgentRegistry.builder()
-                .register(new McpTestAgents.EchoAgent())
+                .register(new EchoAgent())
                 .register(new McpTestAgents.ManyAgent(5))
                 .accessPolicy(McpTestAgents.POLICY)
                 .build();
@@ -77,9 +78,9 @@ class McpEndpointTest {
             params.put("cursor", result.path("nextCursor").asText());
         }
 
-        // viewer: echo, numbers, explode + 5 many.* = 8 tools in pages of 4
-        assertThat(pages).isEqualTo(2);
-        assertThat(names).hasSize(8).doesNotHaveDuplicates().doesNotContain("echo.reset", "echo.fail");
+        // viewer: echo, numbers, resets, explode + 5 many.* = 9 tools in pages of 4
+        assertThat(pages).isEqualTo(3);
+        assertThat(names).hasSize(9).doesNotHaveDuplicates().doesNotContain("echo.reset", "echo.fail");
     }
 
     @Test
