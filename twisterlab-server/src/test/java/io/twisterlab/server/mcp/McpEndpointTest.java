@@ -98,13 +98,13 @@ class McpEndpointTest {
 
     @Test
     void acceptHeaderMustAllowJson() {
-        assertThat(McpEndpoint.acceptsJson(null)).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("application/json, text/event-stream"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("text/event-stream", "application/*;q=0.5"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("*/*"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("text/event-stream"))).isFalse();
-        assertThat(McpEndpoint.mediaTypeIs(" Application/JSON ; charset=UTF-8", "application/json")).isTrue();
-        assertThat(McpEndpoint.mediaTypeIs("application/jsonx", "application/json")).isFalse();
+        assertThat(JsonRpcEnvelope.acceptsJson(null)).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("application/json, text/event-stream"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("text/event-stream", "application/*;q=0.5"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("*/*"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("text/event-stream"))).isFalse();
+        assertThat(JsonRpcEnvelope.mediaTypeIs(" Application/JSON ; charset=UTF-8", "application/json")).isTrue();
+        assertThat(JsonRpcEnvelope.mediaTypeIs("application/jsonx", "application/json")).isFalse();
     }
 
     @Test
