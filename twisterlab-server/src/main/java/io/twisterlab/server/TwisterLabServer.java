@@ -73,12 +73,11 @@ public final class TwisterLabServer implements AutoCloseable {
         this.config = b.config; // valid by construction: e.g. auth is only ever disabled on a loopback address
         String version = version();
         this.metrics = new Metrics(version);
-        Audit audit = new Audit();
         RolePolicy policy = new RolePolicy(config.accessOverrides());
         AgentRegistry.Builder rb = AgentRegistry.builder()
                 .accessPolicy(policy)
                 .listener(metrics)
-                .listener(audit)
+                .listener(new Audit())
                 .defaultTimeout(config.executionTimeout());
         b.agents.forEach(rb::register);
         if (b.discover) {
@@ -91,7 +90,7 @@ public final class TwisterLabServer implements AutoCloseable {
         metrics.trackHealthChecks(checks);
         this.auth = new Authenticator(config.auth(), b.clock);
         this.limiter = RateLimiting.create(config, metrics);
-        HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, checks, audit, version, b.clock);
+        HttpApp http = new HttpApp(config, registry, auth, metrics, limiter, checks, version, b.clock);
         List<Consumer<JavalinConfig>> customizers = new ArrayList<>();
         // MCP: same auth, rate limiting and metrics as /api (the gate on /mcp); tools/list asks the same policy
         McpEndpoint mcp = McpEndpoint.builder(registry).accessPolicy(policy).serverInfo("twisterlab", version)

@@ -8,6 +8,8 @@ import static io.twisterlab.server.ServerRoutesIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.twisterlab.core.testing.EchoAgent;
+import io.twisterlab.core.testing.RelayAgent;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AuthIT {
     static final String PASSWORD = "correct horse battery staple";
-    static final TestAgents.EchoAgent ECHO = new TestAgents.EchoAgent();
+    static final EchoAgent ECHO = new EchoAgent();
     static Fixture f;
     @TempDir
     static Path dir;
@@ -37,7 +39,7 @@ class AuthIT {
                       roles: [operator]
                 """);
         f = new Fixture(Map.of("auth.users", "alice:viewer:" + hash + ",olga:operator:" + hash, "auth.login_limit", "1000/1s",
-                "config.file", yaml.toString()), ECHO, new TestAgents.RelayAgent());
+                "config.file", yaml.toString()), ECHO, new RelayAgent());
     }
 
     @AfterAll
@@ -65,7 +67,7 @@ class AuthIT {
 
     @Test
     void viewerMayQueryButNotAct() {
-        int before = ECHO.resets.get();
+        int before = ECHO.resets();
         HttpResponse<String> query = f.execute(VIEWER, "echo", "resets", "{}");
         assertThat(query.statusCode()).as(query.body()).isEqualTo(200);
         assertThat(json(query).path("success").asBoolean()).isTrue();
@@ -73,7 +75,7 @@ class AuthIT {
         HttpResponse<String> act = f.execute(VIEWER, "echo", "reset", "{}");
         assertProblem(act, 403, "forbidden");
         assertThat(json(act).path("detail").asText()).contains("viewer").contains("echo.reset");
-        assertThat(ECHO.resets.get()).as("the refused ACTION never ran").isEqualTo(before);
+        assertThat(ECHO.resets()).as("the refused ACTION never ran").isEqualTo(before);
         assertThat(json(f.execute(OPERATOR, "echo", "reset", "{}")).path("data").path("resets").asInt())
                 .isEqualTo(before + 1);
         assertThat(json(f.execute(ADMIN, "echo", "reset", "{}")).path("data").path("resets").asInt())
@@ -82,7 +84,7 @@ class AuthIT {
 
     @Test
     void viewerIsDeniedAnActionThroughMcpAndItNeverRuns() {
-        int before = ECHO.resets.get();
+        int before = ECHO.resets();
         HttpResponse<String> listed = mcp(VIEWER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         assertThat(json(listed).path("result").path("tools").findValuesAsText("name"))
                 .contains("relay.relay").doesNotContain("echo.reset");
@@ -95,11 +97,11 @@ class AuthIT {
         HttpResponse<String> nested = mcp(VIEWER, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"relay.relay\",\"arguments\":{\"agent\":\"echo\",\"capability\":\"reset\"}}}");
         assertThat(json(nested).path("result").path("isError").asBoolean()).as(nested.body()).isTrue();
-        assertThat(ECHO.resets.get()).as("neither refused call ran the ACTION").isEqualTo(before);
+        assertThat(ECHO.resets()).as("neither refused call ran the ACTION").isEqualTo(before);
         HttpResponse<String> allowed = mcp(OPERATOR, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"echo.reset\",\"arguments\":{}}}");
         assertThat(json(allowed).path("result").path("isError").asBoolean()).as(allowed.body()).isFalse();
-        assertThat(ECHO.resets.get()).as("the control: an operator's call runs it").isEqualTo(before + 1);
+        assertThat(ECHO.resets()).as("the control: an operator's call runs it").isEqualTo(before + 1);
     }
 
     private static HttpResponse<String> mcp(String key, String message) {
@@ -109,10 +111,10 @@ class AuthIT {
 
     @Test
     void viewerIsDeniedAnActionThroughAnOrchestratingAgent() {
-        int before = ECHO.resets.get();
+        int before = ECHO.resets();
         HttpResponse<String> r = f.execute(VIEWER, "relay", "relay", "{\"agent\":\"echo\",\"capability\":\"reset\"}");
         assertProblem(r, 403, "forbidden");
-        assertThat(ECHO.resets.get()).as("the nested ACTION never ran").isEqualTo(before);
+        assertThat(ECHO.resets()).as("the nested ACTION never ran").isEqualTo(before);
         HttpResponse<String> ok = f.execute(OPERATOR, "relay", "relay",
                 "{\"agent\":\"echo\",\"capability\":\"reset\"}");
         assertThat(ok.statusCode()).isEqualTo(200);
@@ -183,7 +185,7 @@ class AuthIT {
 
     @Test
     void authDisabledOnLoopbackLetsEveryoneIn() {
-        try (Fixture open = new Fixture(Map.of("auth.mode", "disabled"), new TestAgents.EchoAgent())) {
+        try (Fixture open = new Fixture(Map.of("auth.mode", "disabled"), new EchoAgent())) {
             assertThat(open.get("/api/v1/agents").statusCode()).isEqualTo(200);
             assertThat(open.post("/api/v1/agents/echo/capabilities/reset", "application/json", "{}").statusCode())
                     .isEqualTo(200);

@@ -5,6 +5,7 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.core.testing.EchoAgent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -20,7 +21,7 @@ class ExtensionIT {
         ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0", "ratelimit.default", "2/1m",
                 "auth.api_keys", ServerConfig.apiKeyEntry("viewer", ServerConfig.Role.VIEWER, VIEWER)));
         try (TwisterLabServer server = TwisterLabServer.builder(config).discoverAgents(false)
-                .agent(new TestAgents.EchoAgent())
+                .agent(new EchoAgent())
                 .extension((javalin, registry) -> javalin.routes.post("/mcp/ext", ctx -> {
                     ExecutionContext caller = TwisterLabServer.principalOf(ctx).orElseThrow();
                     if (ctx.queryParam("fail") != null) {

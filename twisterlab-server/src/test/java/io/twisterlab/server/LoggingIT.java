@@ -8,13 +8,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.twisterlab.core.testing.EchoAgent;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** One access line per request, one audit line per ACTION (names, never values), no secrets. */
+/** One access line per request, one audit line per ACTION over HTTP or MCP (names, never values), no secrets. */
 class LoggingIT {
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
     private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger("io.twisterlab.access"),
@@ -44,7 +46,7 @@ class LoggingIT {
 
     @Test
     void accessAndAuditLines() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent())) {
             f.execute(OPERATOR, "echo", "reset", "{\"reason\":\"topsecret-value\"}");
             f.execute(VIEWER, "echo", "reset", "{\"reason\":\"topsecret-value\"}");
             f.execute(VIEWER, "echo", "echo", "{\"text\":\"query\"}");
@@ -63,6 +65,27 @@ class LoggingIT {
         assertThat(audit.get(0)).contains("principal=operator", "agent=echo", "capability=reset", "outcome=success",
                 "arguments=reason");
         assertThat(audit.get(1)).contains("principal=viewer", "outcome=denied");
+        assertThat(events.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain("topsecret", Fixture.OPERATOR, Fixture.VIEWER));
+    }
+
+    @Test
+    void mcpToolCallsOfActionsAreAuditedWithArgumentNamesNeverValues() {
+        try (Fixture f = new Fixture(new EchoAgent())) {
+            HttpResponse<String> r = f.post("/mcp", "application/json", "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                    + "\"method\":\"tools/call\",\"params\":{\"name\":\"echo.reset\","
+                    + "\"arguments\":{\"reason\":\"topsecret-value\"}}}", "Authorization", "Bearer " + OPERATOR,
+                    "Accept", "application/json, text/event-stream", "X-Request-ID", "req-mcp-1");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(Fixture.json(r).path("result").path("isError").asBoolean()).as(r.body()).isFalse();
+            f.post("/mcp", "application/json", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo.echo\",\"arguments\":{\"text\":\"topsecret\"}}}",
+                    "Authorization", "Bearer " + VIEWER, "Accept", "application/json, text/event-stream");
+        }
+        List<String> audit = lines("io.twisterlab.audit");
+        assertThat(audit).hasSize(1); // the ACTION; the QUERY is not audited
+        assertThat(audit.get(0)).contains("principal=operator", "agent=echo", "capability=reset", "outcome=success",
+                "arguments=reason", "request_id=req-mcp-1");
         assertThat(events.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
                 .doesNotContain("topsecret", Fixture.OPERATOR, Fixture.VIEWER));
     }

@@ -4,6 +4,7 @@ import static io.twisterlab.server.Fixture.OPERATOR;
 import static io.twisterlab.server.Fixture.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.twisterlab.core.testing.EchoAgent;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -16,7 +17,7 @@ class MetricsIT {
 
     @Test
     void exposesTheDocumentedNamesAfterTraffic() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent())) {
             f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"}");
             f.execute(OPERATOR, "echo", "fail", "{}");
             f.execute(VIEWER, "echo", "echo", "{}");
@@ -87,7 +88,7 @@ class MetricsIT {
 
     @Test
     void inventedMethodsAre501BeforeRoutingAndShareOneSeries() {
-        TestAgents.EchoAgent echo = new TestAgents.EchoAgent();
+        EchoAgent echo = new EchoAgent();
         try (Fixture f = new Fixture(echo)) {
             f.get("/nope");
             f.get("/health");
@@ -109,7 +110,7 @@ class MetricsIT {
                         .contains("content-type: application/problem+json");
                 assertThat(Fixture.json(r.body()).path("code").asText()).isEqualTo("not_implemented");
             }
-            assertThat(echo.resets.get()).as("an invented method on an ACTION's route never runs it").isZero();
+            assertThat(echo.resets()).as("an invented method on an ACTION's route never runs it").isZero();
 
             HttpResponse<String> scrape = f.get("/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
@@ -125,7 +126,7 @@ class MetricsIT {
 
     @Test
     void unknownAgentsAndCapabilitiesInTheUrlCreateNoExecutionSeries() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent())) {
             for (int i = 0; i < 50; i++) {
                 assertThat(f.execute(OPERATOR, "invented-agent-" + i, "x", "{}").statusCode()).isEqualTo(404);
                 assertThat(f.execute(OPERATOR, "echo", "invented-capability-" + i, "{}").statusCode()).isEqualTo(404);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentHealth;
+import io.twisterlab.core.testing.EchoAgent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -28,7 +29,7 @@ class OperationsIT {
 
     @Test
     void readyIsDegradedWithTheFailingCheckWhileHealthStays200() {
-        try (Fixture f = new Fixture(new TestAgents.EchoAgent(), new BrokenDatabaseAgent())) {
+        try (Fixture f = new Fixture(new EchoAgent(), new BrokenDatabaseAgent())) {
             HttpResponse<String> ready = f.get("/ready");
             // an agent's dependency is optional unless server.ready_requires names it: in service, degraded
             assertThat(ready.statusCode()).isEqualTo(200);
@@ -43,7 +44,7 @@ class OperationsIT {
             assertThat(json(f.get("/api/v1/agents/database/health", "X-API-Key", VIEWER)).path("status").asText())
                     .isEqualTo("unhealthy");
         }
-        try (Fixture f = new Fixture(Map.of("server.ready_requires", "agent:database"), new TestAgents.EchoAgent(),
+        try (Fixture f = new Fixture(Map.of("server.ready_requires", "agent:database"), new EchoAgent(),
                 new BrokenDatabaseAgent())) {
             HttpResponse<String> ready = f.get("/ready");
             ServerRoutesIT.assertProblem(ready, 503, "not_ready");

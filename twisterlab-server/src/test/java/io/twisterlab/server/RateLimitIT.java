@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twisterlab.core.testing.EchoAgent;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class RateLimitIT {
 
     @Test
     void exact429SequenceAndHeadersFor5PerMinute() {
-        try (Fixture f = new Fixture(limit("5/1m"), new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(limit("5/1m"), new EchoAgent())) {
             for (int i = 1; i <= 5; i++) {
                 HttpResponse<String> r = f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"}");
                 assertThat(r.statusCode()).as("request %d", i).isEqualTo(200);
@@ -145,7 +146,7 @@ class RateLimitIT {
                       limits: 1/1m
                       shadow: true
                 """);
-        try (Fixture f = new Fixture(Map.of("config.file", yaml.toString()), new TestAgents.EchoAgent())) {
+        try (Fixture f = new Fixture(Map.of("config.file", yaml.toString()), new EchoAgent())) {
             HttpResponse<String> first = f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"}");
             assertThat(first.headers().firstValue("RateLimit-Policy").orElseThrow()).contains("viewer-exec.1-per-1m");
             assertThat(f.execute(VIEWER, "echo", "echo", "{\"text\":\"a\"}").statusCode()).isEqualTo(429);

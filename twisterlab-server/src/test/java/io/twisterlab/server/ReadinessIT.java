@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twisterlab.core.testing.EchoAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -144,7 +145,7 @@ class ReadinessIT {
     void aRequiredRateLimitStoreThatIsDownMakesTheInstanceUnready() {
         try (Fixture f = new Fixture(Map.of("ratelimit.store", "redis",
                 "redis.url", "redis://127.0.0.1:" + closedPort(), "server.ready_requires", "ratelimit"),
-                new TestAgents.EchoAgent())) {
+                new EchoAgent())) {
             HttpResponse<String> r = f.get("/ready");
             ServerRoutesIT.assertProblem(r, 503, "not_ready");
             assertThat(json(r).path("reason").asText()).isEqualTo("required_check_failing");
@@ -152,7 +153,7 @@ class ReadinessIT {
             assertThat(json(r).path("checks").path("ratelimit").path("mode").asText()).isEqualTo("degraded");
         }
         try (Fixture f = new Fixture(Map.of("ratelimit.store", "redis",
-                "redis.url", "redis://127.0.0.1:" + closedPort()), new TestAgents.EchoAgent())) {
+                "redis.url", "redis://127.0.0.1:" + closedPort()), new EchoAgent())) {
             HttpResponse<String> r = f.get("/ready");
             assertThat(r.statusCode()).as("not required: degraded, still in service").isEqualTo(200);
             assertThat(json(r).path("status").asText()).isEqualTo("degraded");
@@ -164,7 +165,7 @@ class ReadinessIT {
         ServerConfig config = ServerConfig.fromSettings(Map.of("server.port", "0",
                 "server.ready_requires", "agent:nosuch"));
         assertThatThrownBy(() -> TwisterLabServer.builder(config).discoverAgents(false)
-                .agent(new TestAgents.EchoAgent()).build())
+                .agent(new EchoAgent()).build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("TWISTERLAB_READY_REQUIRES").hasMessageContaining("nosuch")
                 .hasMessageContaining("echo");

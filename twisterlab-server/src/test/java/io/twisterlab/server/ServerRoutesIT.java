@@ -7,6 +7,8 @@ import static io.twisterlab.server.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twisterlab.core.testing.EchoAgent;
+import io.twisterlab.core.testing.RelayAgent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -19,8 +21,8 @@ class ServerRoutesIT {
 
     @BeforeAll
     static void start() {
-        f = new Fixture(Map.of("server.body_limit", "2048"), new TestAgents.EchoAgent(),
-                new TestAgents.RelayAgent());
+        f = new Fixture(Map.of("server.body_limit", "2048"), new EchoAgent(),
+                new RelayAgent());
     }
 
     @AfterAll
@@ -103,7 +105,9 @@ class ServerRoutesIT {
         assertThat(cap.path("kind").asText()).isEqualTo("query");
         assertThat(cap.path("input_schema").path("type").asText()).isEqualTo("object");
         assertThat(cap.path("input_schema").path("required").get(0).asText()).isEqualTo("text");
-        assertThat(echo.path("capabilities").get(1).path("kind").asText()).isEqualTo("action");
+        JsonNode reset = echo.path("capabilities").findParents("name").stream()
+                .filter(c -> c.path("name").asText().equals("reset")).findFirst().orElseThrow();
+        assertThat(reset.path("kind").asText()).isEqualTo("action");
     }
 
     @Test

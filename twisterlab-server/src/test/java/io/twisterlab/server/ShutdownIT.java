@@ -4,6 +4,7 @@ import static io.twisterlab.server.Fixture.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.twisterlab.core.testing.SlowAgent;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
 class ShutdownIT {
     @Test
     void stopDrainsInFlightRequestsThenRefusesConnections() throws Exception {
-        TestAgents.GateAgent gate = new TestAgents.GateAgent();
-        Fixture f = new Fixture(Map.of("server.shutdown_timeout_ms", "30000"), gate);
+        SlowAgent slow = new SlowAgent();
+        Fixture f = new Fixture(Map.of("server.shutdown_timeout_ms", "30000"), slow);
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(
-                () -> f.execute(VIEWER, "gate", "block", "{}"));
-        assertThat(gate.entered.await(30, TimeUnit.SECONDS)).as("the request is in the handler").isTrue();
+                () -> f.execute(VIEWER, "slow", "block", "{}"));
+        assertThat(slow.entered().await(30, TimeUnit.SECONDS)).as("the request is in the handler").isTrue();
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(f.server::stop);
         // the event that says stop() is under way: the listener refuses new connections
@@ -33,7 +34,7 @@ class ShutdownIT {
         // the in-flight request keeps the server draining: a stop that did not wait would finish now
         assertThatThrownBy(() -> stopping.get(2, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
         assertThat(inFlight).isNotDone();
-        gate.release.countDown();
+        slow.release().countDown();
 
         HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -52,12 +53,12 @@ class ShutdownIT {
      */
     @Test
     void aRequestThatOutlivesTheDefaultDrainTimeIsCutOffAndStopFails() throws Exception {
-        TestAgents.GateAgent gate = new TestAgents.GateAgent();
-        Fixture f = new Fixture(Map.of(), gate);
+        SlowAgent slow = new SlowAgent();
+        Fixture f = new Fixture(Map.of(), slow);
         assertThat(f.server.config().shutdownTimeout()).as("the default drain time").hasSeconds(10);
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(
-                () -> f.execute(VIEWER, "gate", "block", "{}"));
-        assertThat(gate.entered.await(30, TimeUnit.SECONDS)).as("the request is in the handler").isTrue();
+                () -> f.execute(VIEWER, "slow", "block", "{}"));
+        assertThat(slow.entered().await(30, TimeUnit.SECONDS)).as("the request is in the handler").isTrue();
         try {
             long start = System.nanoTime();
             assertThatThrownBy(f.server::stop).as("stop() with a request still running after the drain time")
@@ -70,7 +71,7 @@ class ShutdownIT {
                     .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(IOException.class);
             assertThatThrownBy(() -> f.get("/health")).hasCauseInstanceOf(ConnectException.class);
         } finally {
-            gate.release.countDown();
+            slow.release().countDown();
         }
     }
 

@@ -7,7 +7,6 @@ import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.Capability;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.server.auth.Principal;
-import io.twisterlab.server.observe.Audit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +16,10 @@ import java.util.Map;
 /** {@code /api/v1/agents/**}: list and describe agents, their health, and capability execution. */
 final class AgentRoutes {
     private final AgentRegistry registry;
-    private final Audit audit;
     private final Bodies bodies;
 
-    AgentRoutes(AgentRegistry registry, Audit audit, Bodies bodies) {
+    AgentRoutes(AgentRegistry registry, Bodies bodies) {
         this.registry = registry;
-        this.audit = audit;
         this.bodies = bodies;
     }
 
@@ -55,16 +52,8 @@ final class AgentRoutes {
     void execute(Context ctx) {
         Principal principal = RequestGate.principal(ctx);
         Map<String, Object> args = bodies.readJsonObject(ctx);
-        String requestId = RequestGate.requestId(ctx);
-        String capability = ctx.pathParam("capability");
-        audit.begin(requestId, capability, new ArrayList<>(args.keySet()));
-        AgentResponse response;
-        try {
-            response = registry.execute(ctx.pathParam("agent"), capability, args,
-                    RequestGate.executionContextOf(principal, requestId));
-        } finally {
-            audit.end(requestId, capability);
-        }
+        AgentResponse response = registry.execute(ctx.pathParam("agent"), ctx.pathParam("capability"), args,
+                RequestGate.executionContextOf(principal, RequestGate.requestId(ctx)));
         bodies.ok(ctx, responseJson(response));
     }
 

@@ -8,7 +8,6 @@ import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.ExecutionContext;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.auth.Authenticator;
-import io.twisterlab.server.observe.Audit;
 import io.twisterlab.server.observe.HealthChecks;
 import io.twisterlab.server.observe.Metrics;
 import io.twisterlab.server.ratelimit.RequestLimiter;
@@ -33,12 +32,12 @@ public final class HttpApp {
     private final ProblemResponses problems;
 
     public HttpApp(ServerConfig config, AgentRegistry registry, Authenticator auth, Metrics metrics,
-                   RequestLimiter limiter, HealthChecks checks, Audit audit, String version, Clock clock) {
+                   RequestLimiter limiter, HealthChecks checks, String version, Clock clock) {
         this.config = config;
         this.json = new Json(config.bodyLimitBytes());
         Bodies bodies = new Bodies(json, config.bodyLimitBytes());
         this.gate = new RequestGate(auth, limiter, metrics);
-        this.agents = new AgentRoutes(registry, audit, bodies);
+        this.agents = new AgentRoutes(registry, bodies);
         this.system = new SystemRoutes(registry, auth, metrics, limiter,
                 new Readiness(registry, checks, limiter, config.readyRequires()), bodies, version, clock);
         this.login = new LoginRoute(auth, bodies);

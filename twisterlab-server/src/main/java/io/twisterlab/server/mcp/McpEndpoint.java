@@ -1,15 +1,6 @@
 package io.twisterlab.server.mcp;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
@@ -21,22 +12,16 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.twisterlab.core.AccessPolicy;
 import io.twisterlab.core.AgentDirectory;
 import io.twisterlab.core.ExecutionContext;
-import io.twisterlab.server.http.Json;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -93,7 +78,8 @@ import java.util.regex.Pattern;
  * SPI itself and adds what the SDK does not do: Origin allow-list by exact match, JSON-RPC envelope validation with
  * the right error codes (the SDK answers most malformed input with -32600 or -32603 and exception text),
  * {@code tools/list} pagination (the SDK returns every tool in one page), keeping the tools in step with agents
- * registered at run time, and sanitising internal errors.
+ * registered at run time, and sanitising internal errors. The transport checks and the JSON-RPC envelope are in
+ * {@code JsonRpcEnvelope}; this class hands the valid messages to the SDK and pages its answers.
  */
 public final class McpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
@@ -105,44 +91,23 @@ public final class McpEndpoint implements AutoCloseable {
     /** Key of the caller's {@link ExecutionContext} in the SDK's {@code McpTransportContext}. */
     static final String CALLER_KEY = "io.twisterlab.mcp.caller";
 
-    private static final String APPLICATION_JSON = "application/json";
-    private static final String PROBLEM_JSON = "application/problem+json";
     private static final String CURSOR_PREFIX = "tools:";
     /** Client text that may go into a log line as is: short, one line, no control characters. */
     private static final Pattern LOGGABLE = Pattern.compile("[\\p{Graph} ]{1,200}");
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
-    private final ObjectMapper json;
-    /**
-     * Strict parsing of incoming messages: trailing content and duplicate keys are parse errors, and the limits
-     * of every JSON entrance ({@link Json#readConstraints}) apply.
-     */
-    private final ObjectReader strictReader;
+    private final JsonRpcEnvelope envelope;
     private final StatelessTransport transport;
     private final McpStatelessSyncServer server;
     private final ToolCatalog catalog;
-    private final Set<String> allowedOrigins;
     private final int pageSize;
-    private final int maxRequestBytes;
 
     private McpEndpoint(Builder builder) {
-        this.json = new ObjectMapper();
-        this.strictReader = JsonMapper.builder(JsonFactory.builder()
-                        .streamReadConstraints(Json.readConstraints(builder.maxRequestBytes))
-                        .build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                // as on the REST path: numbers are BigDecimal, so one bound check covers both entrances
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .build()
-                .reader();
+        ObjectMapper json = new ObjectMapper();
+        this.envelope = new JsonRpcEnvelope(json, builder.allowedOrigins, builder.maxRequestBytes);
         this.transport = new StatelessTransport();
         this.catalog = new ToolCatalog(builder.directory, builder.accessPolicy,
                 new ToolResults(builder.directory, json));
-        this.allowedOrigins = Set.copyOf(builder.allowedOrigins);
         this.pageSize = builder.pageSize;
-        this.maxRequestBytes = builder.maxRequestBytes;
         this.server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder(builder.serverName, builder.serverVersion)
                         .title(builder.serverTitle)
@@ -175,98 +140,17 @@ public final class McpEndpoint implements AutoCloseable {
      * body as described in the class comment.
      */
     public McpHttpResponse handle(McpHttpRequest request) {
-        String method = request.method().toUpperCase(Locale.ROOT);
-        if (!method.equals("POST")) {
-            return problem(405, "Method Not Allowed", "The MCP endpoint is stateless: POST one JSON-RPC message per "
-                    + "request. There is no SSE stream (GET) and no session to end (DELETE).", Map.of("Allow", "POST"));
-        }
-        Optional<String> origin = request.header("Origin");
-        if (origin.isPresent() && !allowedOrigins.contains(origin.get().trim())) {
-            return problem(403, "Forbidden", "Origin '" + origin.get() + "' may not call this MCP endpoint; "
-                    + "add it to the allowed origins to use it from a browser.", Map.of());
-        }
-        Optional<String> version = request.header("MCP-Protocol-Version");
-        if (version.isPresent() && !PROTOCOL_VERSIONS.contains(version.get().trim())) {
-            return problem(400, "Bad Request", "Unsupported MCP-Protocol-Version '" + version.get()
-                    + "'; supported versions: " + String.join(", ", PROTOCOL_VERSIONS), Map.of());
-        }
-        if (!mediaTypeIs(request.header("Content-Type").orElse(""), APPLICATION_JSON)) {
-            return problem(415, "Unsupported Media Type", "Send the JSON-RPC message with Content-Type: "
-                    + APPLICATION_JSON, Map.of());
-        }
-        if (!acceptsJson(request.headers().get("Accept"))) {
-            return problem(406, "Not Acceptable", "This endpoint answers with application/json; "
-                    + "send Accept: application/json, text/event-stream", Map.of());
-        }
-        if (transport.isClosing()) {
-            return problem(503, "Service Unavailable", "The MCP endpoint is shutting down", Map.of());
-        }
-        byte[] body = request.body();
-        if (body.length > maxRequestBytes) {
-            return problem(413, "Content Too Large", "The JSON-RPC message is larger than " + maxRequestBytes
-                    + " bytes", Map.of());
-        }
-        JsonNode message;
-        try {
-            message = strictReader.readTree(body);
-        } catch (IOException | NumberFormatException e) { // NumberFormatException: an exponent beyond BigDecimal
-            return rpcError(400, null, ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON");
-        }
-        if (message == null || message.isMissingNode()) {
-            return rpcError(400, null, ErrorCodes.PARSE_ERROR, "Parse error: the body is empty");
-        }
-        if (message.isArray()) {
-            return rpcError(400, null, ErrorCodes.INVALID_REQUEST, "Invalid Request: JSON-RPC batches are not "
-                    + "supported; send one message per POST");
-        }
-        if (!message.isObject()) {
-            return rpcError(400, null, ErrorCodes.INVALID_REQUEST, "Invalid Request: a JSON-RPC message is a JSON "
-                    + "object");
+        JsonRpcEnvelope.Message message = envelope.open(request, transport::isClosing);
+        if (message instanceof JsonRpcEnvelope.Answered answered) {
+            return answered.response();
         }
         catalog.sync(server);
-        return dispatch((ObjectNode) message, request.caller());
-    }
-
-    private McpHttpResponse dispatch(ObjectNode message, ExecutionContext caller) {
-        JsonNode idNode = message.get("id");
-        boolean validId = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber() && idNode.canConvertToLong());
-        @Nullable Object id = validId ? (idNode.isTextual() ? idNode.textValue() : (Object) idNode.longValue()) : null;
-        JsonNode version = message.get("jsonrpc");
-        if (version == null || !"2.0".equals(version.textValue())) {
-            return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\"");
+        McpTransportContext context = McpTransportContext.create(Map.of(CALLER_KEY, request.caller()));
+        if (message instanceof JsonRpcEnvelope.Notification notification) {
+            return notification(notification.method(), notification.params(), context);
         }
-        JsonNode methodNode = message.get("method");
-        if (methodNode == null) {
-            if (validId && (message.has("result") || message.has("error"))) {
-                return accepted(); // a response; this stateless server sends no requests, so nothing awaits it
-            }
-            return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: a request or notification needs "
-                    + "a \"method\"");
-        }
-        if (!methodNode.isTextual()) {
-            return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"method\" must be a string");
-        }
-        JsonNode paramsNode = message.get("params");
-        if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
-            return rpcError(400, id, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"params\" must be an object");
-        }
-        @Nullable Map<String, Object> params = paramsNode == null || paramsNode.isNull() ? null
-                : json.convertValue(paramsNode, MAP);
-        Optional<String> outOfRange = params == null ? Optional.empty() : Json.numberOutOfRange(params);
-        if (outOfRange.isPresent()) {
-            return rpcError(validId ? 200 : 400, id, ErrorCodes.INVALID_PARAMS, "Invalid params: "
-                    + outOfRange.get());
-        }
-        String method = methodNode.textValue();
-        McpTransportContext context = McpTransportContext.create(Map.of(CALLER_KEY, caller));
-        if (idNode == null) {
-            return notification(method, params, context);
-        }
-        if (!validId) {
-            return rpcError(400, null, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"id\" must be a string or an "
-                    + "integer");
-        }
-        return request(Objects.requireNonNull(id), method, params, context);
+        JsonRpcEnvelope.Request call = (JsonRpcEnvelope.Request) message;
+        return request(call.id(), call.method(), call.params(), context);
     }
 
     private McpHttpResponse notification(String method, @Nullable Map<String, Object> params,
@@ -280,7 +164,7 @@ public final class McpEndpoint implements AutoCloseable {
             LOG.warn("MCP notification {} failed: {}", loggable(method), e.getClass().getName());
             LOG.debug("MCP notification failure", e);
         }
-        return accepted();
+        return JsonRpcEnvelope.accepted();
     }
 
     private McpHttpResponse request(Object id, String method, @Nullable Map<String, Object> params,
@@ -289,7 +173,7 @@ public final class McpEndpoint implements AutoCloseable {
         switch (method) {
             case McpSchema.METHOD_INITIALIZE -> {
                 if (params == null || !(params.get("protocolVersion") instanceof String)) {
-                    return invalidParams(id, "initialize needs params.protocolVersion (a string), "
+                    return envelope.invalidParams(id, "initialize needs params.protocolVersion (a string), "
                             + "params.capabilities and params.clientInfo");
                 }
             }
@@ -297,7 +181,7 @@ public final class McpEndpoint implements AutoCloseable {
                 Object arguments = params == null ? null : params.get("arguments");
                 if (params == null || !(params.get("name") instanceof String)
                         || arguments != null && !(arguments instanceof Map)) {
-                    return invalidParams(id, "tools/call needs params.name (a string) and optional params.arguments "
+                    return envelope.invalidParams(id, "tools/call needs params.name (a string) and optional params.arguments "
                             + "(an object)");
                 }
             }
@@ -306,7 +190,7 @@ public final class McpEndpoint implements AutoCloseable {
                 if (cursor != null) {
                     int decoded = cursor instanceof String text ? decodeCursor(text) : -1;
                     if (decoded < 0) {
-                        return invalidParams(id, "Invalid cursor: pass the nextCursor of the previous tools/list "
+                        return envelope.invalidParams(id, "Invalid cursor: pass the nextCursor of the previous tools/list "
                                 + "result unchanged, or no cursor for the first page");
                     }
                     offset = decoded;
@@ -328,23 +212,23 @@ public final class McpEndpoint implements AutoCloseable {
             response = null;
         }
         if (response == null) {
-            return rpcError(200, id, ErrorCodes.INTERNAL_ERROR, "Internal error");
+            return envelope.rpcError(200, id, ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
         JSONRPCResponse.JSONRPCError error = response.error();
         if (error != null && Objects.equals(error.code(), ErrorCodes.INTERNAL_ERROR)) {
             LOG.warn("MCP request {} failed: {}", loggable(method), loggable(error.message()));
-            return rpcError(200, id, ErrorCodes.INTERNAL_ERROR, "Internal error");
+            return envelope.rpcError(200, id, ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
         if (error == null && response.result() instanceof McpSchema.ListToolsResult list) {
             if (offset > list.tools().size()) {
-                return invalidParams(id, "Invalid cursor: the tool list changed; list again without a cursor");
+                return envelope.invalidParams(id, "Invalid cursor: the tool list changed; list again without a cursor");
             }
             int end = Math.min(list.tools().size(), offset + pageSize);
             String next = end < list.tools().size() ? encodeCursor(end) : null;
             response = JSONRPCResponse.result(id, new McpSchema.ListToolsResult(
                     List.copyOf(list.tools().subList(offset, end)), next, list.meta()));
         }
-        return json(200, writeBytes(response), APPLICATION_JSON, Map.of());
+        return envelope.result(response);
     }
 
     /** Stops answering: later requests get 503. */
@@ -374,73 +258,9 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
-    static boolean mediaTypeIs(String header, String mediaType) {
-        int semicolon = header.indexOf(';');
-        String type = (semicolon < 0 ? header : header.substring(0, semicolon)).trim();
-        return type.equalsIgnoreCase(mediaType);
-    }
-
-    static boolean acceptsJson(@Nullable List<String> acceptHeaders) {
-        if (acceptHeaders == null || acceptHeaders.isEmpty()) {
-            return true;
-        }
-        for (String header : acceptHeaders) {
-            for (String range : header.split(",")) {
-                if (mediaTypeIs(range, APPLICATION_JSON) || mediaTypeIs(range, "application/*")
-                        || mediaTypeIs(range, "*/*")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** {@code text} if it is {@link #LOGGABLE}, else a placeholder: a hostile client cannot forge or flood log lines. */
     static String loggable(@Nullable String text) {
         return text != null && LOGGABLE.matcher(text).matches() ? text : "(not shown)";
-    }
-
-    private McpHttpResponse invalidParams(Object id, String message) {
-        return rpcError(200, id, ErrorCodes.INVALID_PARAMS, message);
-    }
-
-    private McpHttpResponse rpcError(int status, @Nullable Object id, int code, String message) {
-        ObjectNode body = json.createObjectNode().put("jsonrpc", "2.0");
-        if (id == null) {
-            body.putNull("id");
-        } else {
-            body.putPOJO("id", id);
-        }
-        body.putObject("error").put("code", code).put("message", message);
-        return json(status, writeBytes(body), APPLICATION_JSON, Map.of());
-    }
-
-    private McpHttpResponse problem(int status, String title, String detail, Map<String, String> extraHeaders) {
-        ObjectNode body = json.createObjectNode()
-                .put("type", "about:blank")
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail);
-        return json(status, writeBytes(body), PROBLEM_JSON, extraHeaders);
-    }
-
-    private static McpHttpResponse accepted() {
-        return new McpHttpResponse(202, Map.of(), new byte[0]);
-    }
-
-    private static McpHttpResponse json(int status, byte[] body, String contentType, Map<String, String> extra) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", contentType);
-        headers.putAll(extra);
-        return new McpHttpResponse(status, headers, body);
-    }
-
-    private byte[] writeBytes(Object value) {
-        try {
-            return json.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize an MCP response: " + e.getOriginalMessage(), e);
-        }
     }
 
     /**

@@ -29,30 +29,11 @@ public final class RateLimiting {
         if (rl.enabled()) {
             metrics.enableRateLimitMetrics();
         }
-        RateLimitStore store;
-        StoreKind kind = rl.enabled() ? rl.store() : StoreKind.MEMORY;
-        switch (kind) {
-            case REDIS -> {
-                String url = config.agentConfig().get("redis.url");
-                try {
-                    store = RedisStore.builder(url)
-                            .timeout(rl.redisTimeout())
-                            .maxBatchSize(rl.redisMaxBatch())
-                            .failurePolicy(rl.failurePolicy())
-                            .localFallbackShare(rl.fallbackShare())
-                            .localFallbackMaxKeys(rl.memoryMaxKeys())
-                            .listener(listener)
-                            .build();
-                } catch (RuntimeException e) {
-                    // the ratelimit module's message is already redacted; the cause may quote the password
-                    throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
-                            + "redis.url (TWISTERLAB_REDIS_URL) " + Redaction.message(url) + ": " + e.getMessage());
-                }
-            }
-            case RESILIENCE4J -> store = Resilience4jStore.builder().build();
-            case MEMORY -> store = RateLimitStore.inMemory(rl.memoryMaxKeys());
-            default -> throw new IllegalStateException("unknown rate-limit store " + kind);
-        }
+        RateLimitStore store = switch (rl.enabled() ? rl.store() : StoreKind.MEMORY) {
+            case REDIS -> redisStore(config, listener);
+            case RESILIENCE4J -> Resilience4jStore.builder().build();
+            case MEMORY -> RateLimitStore.inMemory(rl.memoryMaxKeys());
+        };
         if (rl.enabled() && store instanceof MemoryStore memory) {
             metrics.trackInMemoryKeys(memory::trackedKeys);
         } else if (rl.enabled() && store instanceof RedisStore redis) {
@@ -60,5 +41,24 @@ public final class RateLimiting {
         }
         RateLimiter limiter = RateLimiter.builder(store).listener(listener).build();
         return new StoreRequestLimiter(config, limiter, metrics);
+    }
+
+    private static RedisStore redisStore(ServerConfig config, DecisionListener listener) {
+        ServerConfig.RateLimit rl = config.rateLimit();
+        String url = config.agentConfig().get("redis.url");
+        try {
+            return RedisStore.builder(url)
+                    .timeout(rl.redisTimeout())
+                    .maxBatchSize(rl.redisMaxBatch())
+                    .failurePolicy(rl.failurePolicy())
+                    .localFallbackShare(rl.fallbackShare())
+                    .localFallbackMaxKeys(rl.memoryMaxKeys())
+                    .listener(listener)
+                    .build();
+        } catch (RuntimeException e) {
+            // the ratelimit module's message is already redacted; the cause may quote the password
+            throw new IllegalStateException("rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
+                    + "redis.url (TWISTERLAB_REDIS_URL) " + Redaction.message(url) + ": " + e.getMessage());
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.ExecutionContext;
+import io.twisterlab.core.testing.EchoAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class McpEndpointTest {
     @BeforeEach
     void setUp() {
         registry = AgentRegistry.builder()
-                .register(new McpTestAgents.EchoAgent())
+                .register(new EchoAgent())
                 .register(new McpTestAgents.ManyAgent(5))
                 .accessPolicy(McpTestAgents.POLICY)
                 .build();
@@ -77,9 +78,9 @@ class McpEndpointTest {
             params.put("cursor", result.path("nextCursor").asText());
         }
 
-        // viewer: echo, numbers, explode + 5 many.* = 8 tools in pages of 4
-        assertThat(pages).isEqualTo(2);
-        assertThat(names).hasSize(8).doesNotHaveDuplicates().doesNotContain("echo.reset", "echo.fail");
+        // viewer: echo, numbers, resets, explode + 5 many.* = 9 tools in pages of 4
+        assertThat(pages).isEqualTo(3);
+        assertThat(names).hasSize(9).doesNotHaveDuplicates().doesNotContain("echo.reset", "echo.fail");
     }
 
     @Test
@@ -97,13 +98,13 @@ class McpEndpointTest {
 
     @Test
     void acceptHeaderMustAllowJson() {
-        assertThat(McpEndpoint.acceptsJson(null)).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("application/json, text/event-stream"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("text/event-stream", "application/*;q=0.5"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("*/*"))).isTrue();
-        assertThat(McpEndpoint.acceptsJson(List.of("text/event-stream"))).isFalse();
-        assertThat(McpEndpoint.mediaTypeIs(" Application/JSON ; charset=UTF-8", "application/json")).isTrue();
-        assertThat(McpEndpoint.mediaTypeIs("application/jsonx", "application/json")).isFalse();
+        assertThat(JsonRpcEnvelope.acceptsJson(null)).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("application/json, text/event-stream"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("text/event-stream", "application/*;q=0.5"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("*/*"))).isTrue();
+        assertThat(JsonRpcEnvelope.acceptsJson(List.of("text/event-stream"))).isFalse();
+        assertThat(JsonRpcEnvelope.mediaTypeIs(" Application/JSON ; charset=UTF-8", "application/json")).isTrue();
+        assertThat(JsonRpcEnvelope.mediaTypeIs("application/jsonx", "application/json")).isFalse();
     }
 
     @Test

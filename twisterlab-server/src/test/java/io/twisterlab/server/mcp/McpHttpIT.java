@@ -3,6 +3,7 @@ package io.twisterlab.server.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.AgentRegistry;
+import io.twisterlab.core.testing.EchoAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class McpHttpIT {
     @BeforeAll
     static void start() throws IOException {
         registry = AgentRegistry.builder()
-                .register(new McpTestAgents.EchoAgent())
+                .register(new EchoAgent())
                 .accessPolicy(McpTestAgents.POLICY)
                 .build();
         endpoint = McpEndpoint.builder(registry)

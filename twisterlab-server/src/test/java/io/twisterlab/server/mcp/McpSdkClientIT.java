@@ -12,6 +12,8 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.ExecutionOutcome;
+import io.twisterlab.core.testing.EchoAgent;
+import io.twisterlab.core.testing.RecordingListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The MCP Java SDK client, over streamable HTTP, against the endpoint hosted on a real HTTP server. */
 class McpSdkClientIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final McpTestAgents.RecordingListener LISTENER = new McpTestAgents.RecordingListener();
+    private static final RecordingListener LISTENER = new RecordingListener();
+    private static final EchoAgent ECHO = new EchoAgent();
     private static AgentRegistry registry;
     private static McpEndpoint endpoint;
     private static JdkMcpHost host;
@@ -39,7 +42,7 @@ class McpSdkClientIT {
     @BeforeAll
     static void start() throws Exception {
         registry = AgentRegistry.builder()
-                .register(new McpTestAgents.EchoAgent())
+                .register(ECHO)
                 .register(new McpTestAgents.ManyAgent(25))
                 .accessPolicy(McpTestAgents.POLICY)
                 .listener(LISTENER)
@@ -114,9 +117,9 @@ class McpSdkClientIT {
         List<Tool> tools = allTools(client("viewer-token"));
 
         assertThat(tools).extracting(Tool::name)
-                .contains("echo.echo", "echo.numbers", "echo.explode", "many.c00", "many.c24")
+                .contains("echo.echo", "echo.numbers", "echo.resets", "echo.explode", "many.c00", "many.c24")
                 .doesNotContain("echo.reset", "echo.fail")
-                .hasSize(3 + 25);
+                .hasSize(4 + 25);
         Tool echo = tools.stream().filter(t -> t.name().equals("echo.echo")).findFirst().orElseThrow();
         assertThat(echo.description()).isEqualTo("Returns the text it was given, repeated");
         assertThat(echo.annotations().readOnlyHint()).isTrue();
@@ -134,20 +137,20 @@ class McpSdkClientIT {
         Tool reset = tools.stream().filter(t -> t.name().equals("echo.reset")).findFirst().orElseThrow();
         assertThat(reset.annotations().readOnlyHint()).isFalse();
         assertThat(reset.annotations().destructiveHint()).isTrue();
-        assertThat(tools).extracting(Tool::name).contains("echo.fail").hasSize(5 + 25);
+        assertThat(tools).extracting(Tool::name).contains("echo.fail").hasSize(6 + 25);
     }
 
     @Test
     void callsAQueryToolWithStructuredContentAndTheSameJsonAsText() throws Exception {
         McpSyncClient client = client("viewer-token");
-        int before = LISTENER.events.size();
+        int before = LISTENER.events().size();
 
         CallToolResult result = client.callTool(call("echo.echo", Map.of("text", "hi", "times", 2)));
 
         assertThat(result.isError()).isFalse();
         assertThat(result.structuredContent()).isEqualTo(Map.of("text", "hihi"));
         assertThat(JSON.readTree(text(result))).isEqualTo(JSON.valueToTree(Map.of("text", "hihi")));
-        assertThat(LISTENER.events.subList(before, LISTENER.events.size()))
+        assertThat(LISTENER.events().subList(before, LISTENER.events().size()))
                 .anySatisfy(e -> {
                     assertThat(e.agent()).isEqualTo("echo");
                     assertThat(e.capability()).isEqualTo("echo");
@@ -182,7 +185,7 @@ class McpSdkClientIT {
     @Test
     void aForbiddenToolIsRefusedAsAToolErrorAndCounted() {
         McpSyncClient client = client("viewer-token");
-        int before = LISTENER.events.size();
+        int before = LISTENER.events().size();
 
         CallToolResult result = client.callTool(call("echo.reset", Map.of()));
 
@@ -190,16 +193,17 @@ class McpSdkClientIT {
         assertThat(text(result)).contains("'vera' may not execute echo.reset", "viewer");
         assertThat(result.structuredContent()).isEqualTo(Map.of("error", Map.of("code", "forbidden",
                 "message", text(result))));
-        assertThat(LISTENER.events.subList(before, LISTENER.events.size()))
+        assertThat(LISTENER.events().subList(before, LISTENER.events().size()))
                 .anySatisfy(e -> assertThat(e.outcome()).isEqualTo(ExecutionOutcome.DENIED));
     }
 
     @Test
     void operatorMayRunActions() {
+        int before = ECHO.resets();
         CallToolResult result = client("operator-token").callTool(call("echo.reset", Map.of()));
 
         assertThat(result.isError()).isFalse();
-        assertThat(result.structuredContent()).isEqualTo(Map.of("reset", true));
+        assertThat(result.structuredContent()).isEqualTo(Map.of("reset", true, "resets", before + 1));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.twisterlab.core.testing.EchoAgent;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.TwisterLabServer;
@@ -49,7 +50,7 @@ class McpServerIT {
 
     static TwisterLabServer start(Map<String, String> settings) {
         return TwisterLabServer.builder(config(settings)).discoverAgents(false)
-                .agent(new McpTestAgents.EchoAgent())
+                .agent(new EchoAgent())
                 .build().start();
     }
 
@@ -190,8 +191,8 @@ class McpServerIT {
 
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.path("name").asText()));
-        assertThat(names).containsExactlyInAnyOrder("echo.echo", "echo.numbers", "echo.reset", "echo.fail",
-                "echo.explode");
+        assertThat(names).containsExactlyInAnyOrder("echo.echo", "echo.numbers", "echo.reset", "echo.resets",
+                "echo.fail", "echo.explode");
     }
 
     @Test
