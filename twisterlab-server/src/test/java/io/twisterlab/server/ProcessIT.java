@@ -98,8 +98,22 @@ class ProcessIT {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        held.add(llm.accept()); // never answered
-                        asked.countDown();
+                        Socket socket = llm.accept(); // never answered
+                        held.add(socket);
+                        // Maestro's background health check (GET /api/tags) connects too: only the chat counts
+                        Thread reader = new Thread(() -> {
+                            try {
+                                String requestLine = new BufferedReader(new InputStreamReader(
+                                        socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                                if (requestLine != null && requestLine.startsWith("POST /api/chat")) {
+                                    asked.countDown();
+                                }
+                            } catch (IOException closed) {
+                                // the test is over
+                            }
+                        }, "silent-llm-reader");
+                        reader.setDaemon(true);
+                        reader.start();
                     }
                 } catch (IOException closed) {
                     // the test is over
