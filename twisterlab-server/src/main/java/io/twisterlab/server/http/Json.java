@@ -57,15 +57,15 @@ public final class Json {
     }
 
     /**
-     * A message for the first number in {@code value} beyond core's bounds ({@link JsonLimits}: at most
+     * A message, naming the place as a path under {@code name} (e.g. {@code body.params[0]}), for the first number in
+     * {@code value} beyond core's bounds ({@link JsonLimits}: at most
      * {@value JsonLimits#MAX_DIGITS} significant digits, a decimal exponent within ±{@value JsonLimits#MAX_EXPONENT},
      * integers up to {@value JsonLimits#MAX_INTEGER_BITS} bits), or empty. Iterative and linear in the size of the
      * value; it does no arithmetic on the numbers.
      */
-    public static Optional<String> numberOutOfRange(Object value) {
-        return JsonLimits.check("", value).filter(v -> v.code().equals(Violation.NUMBER))
-                .map(v -> "number out of range" + (v.field().isEmpty() ? "" : " at " + v.field()) + ": "
-                        + v.message());
+    public static Optional<String> numberOutOfRange(String name, Object value) {
+        return JsonLimits.check(name, value).filter(v -> v.code().equals(Violation.NUMBER))
+                .map(v -> "number out of range at " + v.field() + ": " + v.message());
     }
 
     public ObjectMapper mapper() {
@@ -111,7 +111,7 @@ public final class Json {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = mapper.convertValue(node, LinkedHashMap.class);
-        numberOutOfRange(map).ifPresent(message -> {
+        numberOutOfRange("body", map).ifPresent(message -> {
             throw new BadJsonException(message);
         });
         return map;

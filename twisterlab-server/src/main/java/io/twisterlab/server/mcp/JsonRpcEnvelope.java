@@ -166,7 +166,7 @@ final class JsonRpcEnvelope {
         }
         @Nullable Map<String, Object> params = paramsNode == null || paramsNode.isNull() ? null
                 : json.convertValue(paramsNode, MAP);
-        Optional<String> outOfRange = params == null ? Optional.empty() : Json.numberOutOfRange(params);
+        Optional<String> outOfRange = params == null ? Optional.empty() : Json.numberOutOfRange("params", params);
         if (outOfRange.isPresent()) {
             return answered(rpcError(validId ? 200 : 400, id, ErrorCodes.INVALID_PARAMS, "Invalid params: "
                     + outOfRange.get()));

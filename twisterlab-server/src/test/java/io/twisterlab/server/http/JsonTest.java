@@ -35,6 +35,13 @@ class JsonTest {
     }
 
     @Test
+    void theRefusalNamesWhereTheNumberIs() {
+        assertThatThrownBy(() -> read("{\"sql\":\"SELECT ?\",\"params\":[1,1e40000000]}"))
+                .hasMessage("number out of range at body.params[1]: has decimal exponent 40000001; at most 1000 in "
+                        + "magnitude is allowed");
+    }
+
+    @Test
     void ordinaryAndLargeButBoundedNumbersPass() {
         Map<String, Object> m = read("{\"a\":1,\"b\":-2.5,\"c\":1e999,\"d\":1e-1001,\"e\":12345678901234567890123,"
                 + "\"f\":[0.1,{\"g\":3}]}");
