@@ -33,9 +33,15 @@ RUN groupadd --system --gid 10001 twisterlab \
 WORKDIR /app
 COPY --from=build --chown=0:0 --chmod=0444 /twisterlab-server.jar /app/twisterlab-server.jar
 
+# Custom agents: every *.jar in /app/plugins is loaded at start-up (README "Custom agents as plugins"). Empty here;
+# fill it in a derived image (COPY greeter.jar /app/plugins/) or mount a volume over it (Kubernetes: an emptyDir that
+# an init container copies the plugin into). Owned by root and read-only for the server user.
+RUN mkdir -p /app/plugins && chmod 0755 /app/plugins
+
 # Listen on every interface inside the container (the server's own default is 127.0.0.1).
 ENV TWISTERLAB_HOST=0.0.0.0 \
-    TWISTERLAB_PORT=8000
+    TWISTERLAB_PORT=8000 \
+    TWISTERLAB_PLUGINS_DIR=/app/plugins
 
 EXPOSE 8000
 

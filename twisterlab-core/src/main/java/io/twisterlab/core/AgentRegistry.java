@@ -1,6 +1,7 @@
 package io.twisterlab.core;
 
 import io.twisterlab.core.internal.DefaultAgentRegistry;
+import io.twisterlab.core.spi.AgentDiscovery;
 import io.twisterlab.core.spi.AgentProvider;
 import io.twisterlab.core.spi.ProviderContext;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 
@@ -109,27 +109,14 @@ public interface AgentRegistry extends AgentDirectory, AutoCloseable {
         }
 
         /**
-         * Registers the agents of every {@link AgentProvider} that {@code loader} finds.
+         * Registers the agents of every {@link AgentProvider} that {@code loader} finds, except those that
+         * {@code agents.<name>.enabled=false} leaves out (see {@link AgentDiscovery}).
          *
          * @throws AgentRegistrationException if a provider cannot be loaded or fails to create its agents
          */
         public Builder discover(ProviderContext context, ClassLoader loader) {
             Objects.requireNonNull(context, "context");
-            List<AgentProvider> providers;
-            try {
-                providers = ServiceLoader.load(AgentProvider.class, loader).stream()
-                        .map(ServiceLoader.Provider::get).toList();
-            } catch (ServiceConfigurationError e) {
-                throw new AgentRegistrationException("cannot load agent providers: " + e.getMessage(), e);
-            }
-            for (AgentProvider instance : providers) {
-                try {
-                    instance.createAgents(context).forEach(this::register);
-                } catch (RuntimeException e) {
-                    throw new AgentRegistrationException("agent provider " + instance.getClass().getName()
-                            + " failed: " + e.getMessage(), e);
-                }
-            }
+            AgentDiscovery.all(context, loader).forEach(d -> register(d.agent()));
             return this;
         }
 

@@ -74,6 +74,12 @@ class DockerfileTest {
     }
 
     @Test
+    void theImageHasAPluginsFolderTheServerReads() {
+        assertThat(env(runtime())).containsEntry("TWISTERLAB_PLUGINS_DIR", "/app/plugins");
+        assertThat(String.join("\n", runtime().args("RUN"))).contains("mkdir -p /app/plugins");
+    }
+
+    @Test
     void noSecretsAreBakedIn() {
         Pattern secretish = Pattern.compile("(?i)(secret|passw|token|api_?key|credential|redis://)");
         for (Stage stage : STAGES) {

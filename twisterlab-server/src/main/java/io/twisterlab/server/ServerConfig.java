@@ -48,15 +48,17 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimit        rate-limit settings
  * @param accessOverrides  per-agent / per-capability role overrides ({@code access.overrides}, YAML only)
  * @param agentConfig      flat settings passed to agent providers ({@code database.*}, {@code cache.*},
- *                         {@code redis.url}, {@code llm.*}, {@code agents.<name>.enabled})
+ *                         {@code redis.url}, {@code llm.*}, {@code agents.<name>.<key>})
  * @param logFormat        {@code text} or {@code json} ({@code log.format})
+ * @param pluginsDir       folder of plugin jars ({@code server.plugins_dir}, default {@code plugins} under the working
+ *                         directory); it need not exist
  * @param configFile       the YAML file that was read, if any
  */
 public record ServerConfig(String host, int port, long bodyLimitBytes, Duration shutdownTimeout,
                            Duration executionTimeout, List<String> corsOrigins, ReadyRequires readyRequires,
                            Auth auth, RateLimit rateLimit,
                            List<AccessOverride> accessOverrides, Map<String, String> agentConfig, LogFormat logFormat,
-                           @Nullable Path configFile) {
+                           Path pluginsDir, @Nullable Path configFile) {
 
     /** @throws IllegalArgumentException for a blank host, a port outside 0-65535 or a non-positive limit */
     public ServerConfig {
@@ -84,6 +86,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
         accessOverrides = List.copyOf(accessOverrides);
         agentConfig = Map.copyOf(agentConfig);
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(pluginsDir, "pluginsDir");
     }
 
     /** Built-in defaults: 127.0.0.1:8000, auth enabled with no keys (a key is generated at start), 100/1m. */
@@ -167,7 +170,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
                 + ", readyRequires=" + readyRequires
                 + ", auth=" + auth + ", rateLimit=" + rateLimit + ", accessOverrides=" + accessOverrides
                 + ", agentConfig=" + Redaction.settings(agentConfig) + ", logFormat=" + logFormat
-                + ", configFile=" + configFile + "]";
+                + ", pluginsDir=" + pluginsDir + ", configFile=" + configFile + "]";
     }
 
     /**

@@ -2,8 +2,10 @@ package io.twisterlab.server;
 
 import io.twisterlab.ratelimit.redis.RedisStore;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -19,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * Optional<Settings.Setting> port = Settings.find("server.port");   // TWISTERLAB_PORT, default 8000
  * }</pre>
  *
- * <p>Besides the table: {@code agents.<name>.enabled} ({@code TWISTERLAB_AGENTS_<NAME>_ENABLED}) for any agent,
- * and the YAML-only lists {@code ratelimit.rules} and {@code access.overrides}.
+ * <p>Besides the table: {@code agents.<name>.<key>} for any agent ({@code enabled} for every one, the others the
+ * agent's own; see {@link #agentKey(String, String)} for their environment variables), and the YAML-only lists
+ * {@code ratelimit.rules} and {@code access.overrides}.
  */
 public final class Settings {
 
@@ -47,6 +50,8 @@ public final class Settings {
                     "comma-separated allowed CORS origins; empty = CORS off"),
             new Setting("server.ready_requires", "TWISTERLAB_READY_REQUIRES", "",
                     "comma-separated checks that gate /ready (ratelimit, agent:<name>); others only degrade it"),
+            new Setting("server.plugins_dir", "TWISTERLAB_PLUGINS_DIR", "plugins",
+                    "folder of plugin jars, each loaded with its own class loader; a missing folder means none"),
             new Setting("auth.mode", "TWISTERLAB_AUTH", "enabled",
                     "enabled | disabled (disabled refused unless server.host is loopback)"),
             new Setting("auth.api_keys", "TWISTERLAB_API_KEYS", "",
@@ -102,6 +107,11 @@ public final class Settings {
 
     /** {@code agents.<name>.enabled}: enables or disables any agent. */
     private static final Pattern AGENT_ENABLED = Pattern.compile("agents\\.([a-z0-9_-]{1,64})\\.enabled");
+    /** {@code agents.<name>.<key>}: a setting of one agent, passed through to its provider. */
+    private static final Pattern AGENT_KEY = Pattern.compile("agents\\.[a-z0-9_-]{1,64}\\.[a-z0-9_.-]{1,128}");
+    /** {@code TWISTERLAB_AGENTS_<NAME>__<KEY>} or {@code TWISTERLAB_AGENTS_<NAME>_<KEY>}. */
+    private static final Pattern AGENT_ENV = Pattern.compile(
+            "TWISTERLAB_AGENTS_(?:([A-Z0-9_]{1,64}?)__|([A-Z0-9]{1,64})_)([A-Z0-9_]{1,128})");
     /** Prefixes of the settings the server reads itself; every other setting is passed to the agent providers. */
     private static final Set<String> SERVER_PREFIXES = Set.of("server.", "auth.", "ratelimit.", "log.", "access.");
 
@@ -118,9 +128,29 @@ public final class Settings {
         return ALL.stream().filter(s -> s.key().equals(key)).findFirst();
     }
 
-    /** Whether a scalar setting exists: in the table, or {@code agents.<name>.enabled}. */
+    /** Whether a scalar setting exists: in the table, or {@code agents.<name>.<key>}. */
     public static boolean isKnown(String key) {
-        return find(key).isPresent() || isAgentEnabled(key);
+        return find(key).isPresent() || AGENT_KEY.matcher(key).matches();
+    }
+
+    /**
+     * The YAML key of an environment variable {@code TWISTERLAB_AGENTS_<NAME>_<KEY>}, if it is one: NAME is the
+     * first word and KEY the rest, lower-cased ({@code TWISTERLAB_AGENTS_GREETER_MAX_LENGTH} is
+     * {@code agents.greeter.max_length}). For an agent whose name has {@code -} or {@code _}, a double underscore
+     * ends NAME and {@code _} in NAME stands for {@code -} ({@code TWISTERLAB_AGENTS_MY_AGENT__URL} is
+     * {@code agents.my-agent.url}).
+     *
+     * @param env   the variable's name
+     * @param value its value, used only to say no when it is blank
+     * @return the key, or empty if the variable is not an agent setting or is blank
+     */
+    public static Optional<String> agentKey(String env, String value) {
+        Matcher m = AGENT_ENV.matcher(env);
+        if (!m.matches() || value.isBlank()) {
+            return Optional.empty();
+        }
+        String name = m.group(1) != null ? m.group(1).replace('_', '-') : m.group(2);
+        return Optional.of(("agents." + name + "." + m.group(3)).toLowerCase(Locale.ROOT));
     }
 
     /** Whether the key is {@code agents.<name>.enabled}. */
@@ -130,7 +160,7 @@ public final class Settings {
 
     /**
      * Whether the setting reaches the agent providers ({@code database.*}, {@code cache.*}, {@code redis.*},
-     * {@code llm.*}, {@code agents.<name>.enabled}), which validate it; the server reads the others itself.
+     * {@code llm.*}, {@code agents.<name>.<key>}), which validate it; the server reads the others itself.
      */
     public static boolean isAgentSetting(String key) {
         return SERVER_PREFIXES.stream().noneMatch(key::startsWith);

@@ -14,6 +14,8 @@ import io.twisterlab.server.mcp.McpJavalin;
 import io.twisterlab.server.observe.Audit;
 import io.twisterlab.server.observe.HealthChecks;
 import io.twisterlab.server.observe.Metrics;
+import io.twisterlab.server.plugins.AgentSources;
+import io.twisterlab.server.plugins.PluginJars;
 import io.twisterlab.server.ratelimit.RateLimiting;
 import io.twisterlab.server.ratelimit.RequestLimiter;
 import java.io.IOException;
@@ -59,6 +61,7 @@ public final class TwisterLabServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final AgentRegistry registry;
+    private final PluginJars plugins;
     private final Authenticator auth;
     private final Metrics metrics;
     private final RequestLimiter limiter;
@@ -80,11 +83,19 @@ public final class TwisterLabServer implements AutoCloseable {
                 .listener(new Audit())
                 .defaultTimeout(config.executionTimeout());
         b.agents.forEach(rb::register);
-        if (b.discover) {
-            rb.discover(ProviderContext.builder().config(config.agentConfig()).build());
+        this.plugins = b.discover ? PluginJars.open(config.pluginsDir(), TwisterLabServer.class.getClassLoader())
+                : PluginJars.none();
+        try {
+            if (b.discover) {
+                AgentSources.discover(ProviderContext.builder().config(config.agentConfig()).build(),
+                        builtInLoader(), plugins).forEach(rb::register);
+            }
+            this.registry = rb.build();
+        } catch (RuntimeException e) {
+            plugins.close();
+            throw e;
         }
-        this.registry = rb.build();
-        requireKnownAgents(config.readyRequires(), registry);
+        requireKnownAgents(config.readyRequires(), registry, plugins);
         this.checks = new HealthChecks(this::agentChecks, HealthChecks.DEFAULT_PERIOD, HealthChecks.DEFAULT_TIMEOUT,
                 HealthChecks.Scheduler.daemon(), b.clock);
         metrics.trackHealthChecks(checks);
@@ -104,12 +115,20 @@ public final class TwisterLabServer implements AutoCloseable {
         this.app = http.create(customizers);
     }
 
+    /** The class loader of the built-in providers: the context class loader, as core's discovery uses. */
+    private static ClassLoader builtInLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : TwisterLabServer.class.getClassLoader();
+    }
+
     /** Agent names in {@code server.ready_requires} can only be checked once the registry is built: here. */
-    private static void requireKnownAgents(ServerConfig.ReadyRequires requires, AgentRegistry registry) {
+    private static void requireKnownAgents(ServerConfig.ReadyRequires requires, AgentRegistry registry,
+                                           PluginJars plugins) {
         Set<String> known = registry.agents().stream().map(CoreAgent::name).collect(Collectors.toSet());
         for (String agent : requires.agents()) {
             if (!known.contains(agent)) {
                 registry.close();
+                plugins.close();
                 throw new ConfigException("server.ready_requires", "invalid setting server.ready_requires "
                         + "(TWISTERLAB_READY_REQUIRES): no agent named '" + agent + "'; agents: "
                         + known.stream().sorted().toList());
@@ -158,6 +177,7 @@ public final class TwisterLabServer implements AutoCloseable {
         } catch (RuntimeException e) {
             checks.close();
             registry.close();
+            plugins.close();
             limiter.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
@@ -226,6 +246,7 @@ public final class TwisterLabServer implements AutoCloseable {
         } finally {
             try {
                 registry.close();
+                plugins.close();
             } finally {
                 limiter.close();
             }
@@ -283,7 +304,10 @@ public final class TwisterLabServer implements AutoCloseable {
             return this;
         }
 
-        /** Whether to discover agents with {@link java.util.ServiceLoader} (default true). */
+        /**
+         * Whether to discover agents with {@link java.util.ServiceLoader} on the class path and in the jars of
+         * {@code server.plugins_dir} (default true).
+         */
         public Builder discoverAgents(boolean discover) {
             this.discover = discover;
             return this;

@@ -263,6 +263,38 @@ class ServerConfigTest {
     }
 
     @Test
+    void agentSettingsFromYamlAndEnvironmentPassThroughAsAgentsNameKey() throws Exception {
+        Path yaml = dir.resolve("agents.yaml");
+        Files.writeString(yaml, "agents:\n  Greeter:\n    greeting: Hi\n    style: {case: upper}\n"
+                + "    names: [ada, bob]\n  my-agent:\n    enabled: no\n");
+        ServerConfig c = ServerConfig.load(yaml, Map.of("TWISTERLAB_AGENTS_GREETER_MAX_LENGTH", "12",
+                "TWISTERLAB_AGENTS_MY_AGENT__URL", "http://x", "TWISTERLAB_AGENTS_GREETER_BLANK", " "), Map.of());
+        assertThat(c.agentConfig()).containsEntry("agents.greeter.greeting", "Hi")
+                .containsEntry("agents.greeter.style.case", "upper")
+                .containsEntry("agents.greeter.names", "ada,bob")
+                .containsEntry("agents.greeter.max_length", "12")
+                .containsEntry("agents.my-agent.url", "http://x")
+                .containsEntry("agents.my-agent.enabled", "false")
+                .doesNotContainKey("agents.greeter.blank");
+        // the environment wins over YAML, flags over both
+        assertThat(ServerConfig.load(yaml, Map.of("TWISTERLAB_AGENTS_GREETER_GREETING", "Hey"),
+                Map.of("agents.greeter.style.case", "lower")).agentConfig())
+                .containsEntry("agents.greeter.greeting", "Hey").containsEntry("agents.greeter.style.case", "lower");
+        assertThat(Settings.agentKey("TWISTERLAB_AGENTS_CACHE_ENABLED", "false")).contains("agents.cache.enabled");
+        assertThat(Settings.agentKey("TWISTERLAB_AGENTS_CACHE", "x")).isEmpty();
+        assertThat(Settings.agentKey("TWISTERLAB_PORT", "1")).isEmpty();
+    }
+
+    @Test
+    void pluginsDirDefaultsToPluginsAndMustNotBeEmpty() throws Exception {
+        assertThat(ServerConfig.defaults().pluginsDir()).isEqualTo(Path.of("plugins"));
+        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_PLUGINS_DIR", "/app/plugins"), Map.of()).pluginsDir())
+                .isEqualTo(Path.of("/app/plugins"));
+        assertInvalidYaml("server:\n  plugins_dir: ''\n", "server.plugins_dir", "TWISTERLAB_PLUGINS_DIR",
+                "must not be empty");
+    }
+
+    @Test
     void memoryStoreKeyCapIsValidated() {
         assertThat(ServerConfig.load(null, Map.of(), Map.of()).rateLimit().memoryMaxKeys()).isEqualTo(100_000);
         assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "20000"), Map.of())
@@ -287,8 +319,12 @@ class ServerConfigTest {
     @Test
     void toStringRedactsSecrets() {
         ServerConfig c = ServerConfig.load(null, Map.of("TWISTERLAB_DATABASE_PASSWORD", "hunter2-secret",
-                "TWISTERLAB_JWT_SECRET", "x".repeat(40), "TWISTERLAB_API_KEYS", "ci:admin:" + HASH), Map.of());
-        assertThat(c.toString()).doesNotContain("hunter2-secret", "x".repeat(40), HASH).contains("ci:admin");
+                "TWISTERLAB_JWT_SECRET", "x".repeat(40), "TWISTERLAB_API_KEYS", "ci:admin:" + HASH,
+                "TWISTERLAB_AGENTS_GREETER_PASSWORD", "pw-1", "TWISTERLAB_AGENTS_GREETER_API_TOKEN", "tok-2",
+                "TWISTERLAB_AGENTS_GREETER_CLIENT_SECRET", "sec-3", "TWISTERLAB_AGENTS_GREETER_GREETING", "Hi"),
+                Map.of());
+        assertThat(c.toString()).doesNotContain("hunter2-secret", "x".repeat(40), HASH, "pw-1", "tok-2", "sec-3")
+                .contains("ci:admin", "agents.greeter.greeting=Hi", "agents.greeter.password=***");
     }
 
     private static void assertInvalid(Map<String, String> env, String setting, String... fragments) {
@@ -316,16 +352,16 @@ class ServerConfigTest {
         ServerConfig.RateLimit rl = c.rateLimit();
         assertThatThrownBy(() -> new ServerConfig(c.host(), 70000, c.bodyLimitBytes(), c.shutdownTimeout(),
                 c.executionTimeout(), c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(),
-                c.agentConfig(), c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+                c.agentConfig(), c.logFormat(), c.pluginsDir(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
         assertThatThrownBy(() -> new ServerConfig(c.host(), c.port(), 0, c.shutdownTimeout(), c.executionTimeout(),
                 c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(),
-                null))
+                c.pluginsDir(), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyLimitBytes");
         ServerConfig.Auth noAuth = new ServerConfig.Auth(false, List.of(), List.of(), null, Duration.ofMinutes(1),
                 Limit.parseAll("5/1m"));
         assertThatThrownBy(() -> new ServerConfig("0.0.0.0", c.port(), c.bodyLimitBytes(), c.shutdownTimeout(),
                 c.executionTimeout(), c.corsOrigins(), c.readyRequires(), noAuth, rl, c.accessOverrides(),
-                c.agentConfig(), c.logFormat(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+                c.agentConfig(), c.logFormat(), c.pluginsDir(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
         assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), rl.defaultLimits(),
                 rl.failurePolicy(), 0.0, rl.trustedProxies(), rl.forwardedHeader(), rl.shadow(), rl.legacyHeaders(),
                 rl.redisTimeout(), rl.redisMaxBatch(), rl.memoryMaxKeys(), rl.rules()))

@@ -11,7 +11,7 @@ import java.util.Collection;
  * <pre>{@code
  * public final class GreeterProvider implements AgentProvider {
  *     public Collection<CoreAgent> createAgents(ProviderContext context) {
- *         return List.of(new GreeterAgent(context.config("greeter.greeting").orElse("Hello")));
+ *         return List.of(new GreeterAgent(context.config("agents.greeter.greeting").orElse("Hello")));
  *     }
  * }
  * }</pre>

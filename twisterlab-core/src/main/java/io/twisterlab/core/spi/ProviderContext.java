@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What an {@link AgentProvider} receives: flat string configuration ({@code database.url},
- * {@code cache.backend}, ...) and shared resources looked up by type (a connection pool, a Redis client, a clock).
+ * {@code cache.backend}, {@code agents.<name>.<key>} for any agent, ...) and shared resources looked up by type (a
+ * connection pool, a Redis client, a clock).
  *
  * <pre>{@code
  * ProviderContext context = ProviderContext.builder()

@@ -34,6 +34,26 @@ class ServiceLoaderDiscoveryTest {
     }
 
     @Test
+    void agentsEnabledFalseLeavesOutAnyDiscoveredAgent() {
+        try (AgentRegistry registry = AgentRegistry.builder()
+                .discover(ProviderContext.builder().config("agents.greeter.enabled", "FALSE").build()).build()) {
+            assertThat(registry.agents()).isEmpty();
+        }
+        ProviderContext on = ProviderContext.builder().config("agents.greeter.enabled", "true").build();
+        assertThat(AgentDiscovery.all(on, getClass().getClassLoader())).singleElement()
+                .satisfies(d -> assertThat(d.provider()).isEqualTo(TestAgentProvider.class));
+    }
+
+    @Test
+    void definedByKeepsOnlyTheProvidersOfThatLoader(@TempDir Path dir) throws Exception {
+        try (URLClassLoader child = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            assertThat(AgentDiscovery.all(ProviderContext.empty(), child)).hasSize(1);
+            assertThat(AgentDiscovery.definedBy(ProviderContext.empty(), child)).isEmpty();
+        }
+        assertThat(AgentDiscovery.definedBy(ProviderContext.empty(), getClass().getClassLoader())).hasSize(1);
+    }
+
+    @Test
     void anUnloadableProviderFailsWithItsName(@TempDir Path dir) throws Exception {
         Path services = Files.createDirectories(dir.resolve("META-INF/services"));
         Files.writeString(services.resolve(AgentProvider.class.getName()), "com.example.Missing\n");

@@ -15,6 +15,7 @@ import io.twisterlab.server.ServerConfig.Role;
 import io.twisterlab.server.ServerConfig.User;
 import io.twisterlab.server.Settings;
 import io.twisterlab.server.Settings.Setting;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * (the ratelimit module's {@link Limit}, {@link StoreKind}, {@link FailurePolicy} and {@link ClientIpResolver}), and
  * every failure is a {@link ConfigException} naming the setting and its environment variable. Agent settings
  * ({@link Settings#isAgentSetting}) are passed through to the providers, which validate them; only what the server
- * itself depends on is checked here ({@code redis.url}, booleans such as {@code agents.<name>.enabled}).
+ * itself depends on is checked here ({@code redis.url}, booleans such as {@code agents.<name>.enabled}); the other
+ * {@code agents.<name>.<key>} values are passed as they are, for the provider to validate.
  */
 final class ConfigBinder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -82,7 +84,7 @@ final class ConfigBinder {
         ServerConfig.LogFormat logFormat = parse("log.format", ConfigBinder::logFormat);
         return new ServerConfig(host, port, bodyLimit, shutdown, execution, cors, readyRequires, auth(host), rateLimit,
                 overrides(),
-                agentConfig(), logFormat, file);
+                agentConfig(), logFormat, pluginsDir(), file);
     }
 
     private ServerConfig.Auth auth(String host) {
@@ -129,6 +131,18 @@ final class ConfigBinder {
                 rules());
     }
 
+    private Path pluginsDir() {
+        String dir = str("server.plugins_dir");
+        if (dir.isEmpty()) {
+            throw invalid("server.plugins_dir", "must not be empty (a folder that does not exist means no plugins)");
+        }
+        try {
+            return Path.of(dir);
+        } catch (InvalidPathException e) {
+            throw invalid("server.plugins_dir", "'" + dir + "' is not a path: " + e.getReason());
+        }
+    }
+
     /** Agent settings as they are (stripped), defaults included; booleans normalised. */
     private Map<String, String> agentConfig() {
         Map<String, String> agentConfig = new LinkedHashMap<>();
@@ -141,6 +155,8 @@ final class ConfigBinder {
         for (String key : values.keySet()) {
             if (Settings.isAgentEnabled(key)) {
                 agentConfig.put(key, String.valueOf(bool(key)));
+            } else if (key.startsWith("agents.")) {
+                agentConfig.put(key, str(key));
             }
         }
         return agentConfig;

@@ -20,20 +20,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Merges the sources of settings, lowest precedence first: the YAML file, environment variables {@code TWISTERLAB_*},
  * command-line flags (defaults come from {@link Settings} when {@link ConfigBinder} binds). Unknown keys are refused
- * here, naming the key; values are parsed by the binder.
+ * here, naming the key; values are parsed by the binder. Agent settings arrive as {@code agents.<name>.<key>} from
+ * YAML ({@code agents: {greeter: {greeting: Hi}}}, lower-cased) and from the environment
+ * ({@code TWISTERLAB_AGENTS_GREETER_GREETING}, see {@link Settings#agentKey}).
  */
 public final class ConfigSources {
 
     /** YAML-only structured settings. */
     private static final Set<String> STRUCTURED = Set.of("access.overrides", "ratelimit.rules");
-    private static final Pattern AGENT_ENABLED_ENV = Pattern.compile("TWISTERLAB_AGENTS_([A-Z0-9_]{1,64})_ENABLED");
+    private static final String AGENTS = "agents.";
 
     private ConfigSources() {
     }
@@ -61,10 +61,7 @@ public final class ConfigSources {
             }
         }
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-            Matcher m = AGENT_ENABLED_ENV.matcher(e.getKey());
-            if (m.matches() && !e.getValue().isBlank()) {
-                values.put("agents." + m.group(1).toLowerCase(Locale.ROOT) + ".enabled", e.getValue());
-            }
+            Settings.agentKey(e.getKey(), e.getValue()).ifPresent(key -> values.put(key, e.getValue()));
         }
         for (Map.Entry<String, String> e : flags.entrySet()) {
             if (e.getKey().equals("config.file")) {
@@ -108,6 +105,9 @@ public final class ConfigSources {
     private static void walk(String prefix, JsonNode node, Map<String, Object> values, Path path) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            if (key.startsWith(AGENTS)) {
+                key = key.toLowerCase(Locale.ROOT); // agents.<name>.<key>: one spelling whatever the source
+            }
             JsonNode child = field.getValue();
             if (STRUCTURED.contains(key)) {
                 if (!child.isArray() && !child.isNull()) {
