@@ -3,6 +3,7 @@ package io.twisterlab.server;
 import io.twisterlab.core.AgentRegistrationException;
 import io.twisterlab.server.auth.Authenticator;
 import io.twisterlab.server.config.Redaction;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
- * {@code --help}, {@code --version}, and {@code keygen [--name NAME] [--role ROLE]}.
+ * {@code --help}, {@code --version}, {@code keygen [--name NAME] [--role ROLE]} and
+ * {@code hash-password [--user NAME [--role ROLE]] [--cost N]}; every option also takes the {@code --opt=value} form.
  *
  * <p>Exit status: 2 for invalid usage or configuration (one message naming the setting, no stack trace), 1 if the
  * server cannot start; 0 after SIGTERM or SIGINT, once the server has shut down gracefully (stopped accepting,
@@ -45,9 +47,23 @@ public final class Main {
      * @return the exit status
      */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean block) {
+        return run(args, env, System.in, out, err, block);
+    }
+
+    /**
+     * Runs the CLI reading {@code hash-password}'s password from {@code in} (a prompt without echo instead when
+     * {@code in} is the standard input of an interactive console).
+     *
+     * @return the exit status
+     */
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err,
+            boolean block) {
         List<String> list = List.of(args);
         if (!list.isEmpty() && list.get(0).equals("keygen")) {
             return keygen(list.subList(1, list.size()), out, err);
+        }
+        if (!list.isEmpty() && list.get(0).equals("hash-password")) {
+            return PasswordCommand.run(list.subList(1, list.size()), in, out, err);
         }
         Map<String, String> flags = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
@@ -83,7 +99,8 @@ public final class Main {
                     }, value);
                 }
                 default -> {
-                    err.println("twisterlab: unknown argument '" + arg + "' (see --help)");
+                    err.println("twisterlab: unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg
+                            + "' (commands: keygen, hash-password; see --help)");
                     return 2;
                 }
             }
@@ -172,23 +189,26 @@ public final class Main {
                 + "================================================================================" + nl;
     }
 
+    static final String KEYGEN_USAGE = "Usage: java -jar twisterlab-server.jar keygen [--name NAME] "
+            + "[--role viewer|operator|admin]";
+
     private static int keygen(List<String> args, PrintStream out, PrintStream err) {
-        String name = "admin";
-        String role = "admin";
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if ((arg.equals("--name") || arg.equals("--role")) && i + 1 < args.size()) {
-                if (arg.equals("--name")) {
-                    name = args.get(++i);
-                } else {
-                    role = args.get(++i).toLowerCase(Locale.ROOT);
-                }
-            } else {
-                err.println("twisterlab keygen: unknown argument '" + arg + "' (usage: keygen [--name NAME] "
-                        + "[--role viewer|operator|admin])");
-                return 2;
-            }
+        Map<String, String> opts = new LinkedHashMap<>();
+        Integer usage = Options.parse("keygen", args, List.of("--name", "--role"), opts, err);
+        if (usage != null) {
+            return usage;
         }
+        if (opts.containsKey("--help")) {
+            out.println(KEYGEN_USAGE);
+            out.println();
+            out.println("Generates a random API key and prints it with the TWISTERLAB_API_KEYS entry holding its");
+            out.println("SHA-256 hash.");
+            out.println("  --name NAME   key name, [A-Za-z0-9._-]{1,64} [admin]");
+            out.println("  --role ROLE   viewer | operator | admin [admin]");
+            return 0;
+        }
+        String name = opts.getOrDefault("--name", "admin");
+        String role = opts.getOrDefault("--role", "admin").toLowerCase(Locale.ROOT);
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             err.println("twisterlab keygen: --name must match [A-Za-z0-9._-]{1,64}");
             return 2;
@@ -213,14 +233,20 @@ public final class Main {
         b.append("""
                 Usage: java -jar twisterlab-server.jar [options]
                        java -jar twisterlab-server.jar keygen [--name NAME] [--role viewer|operator|admin]
+                       java -jar twisterlab-server.jar hash-password [--user NAME [--role ROLE]] [--cost N]
+
+                Commands (each takes --help):
+                  keygen            generate an API key and its TWISTERLAB_API_KEYS entry
+                  hash-password     bcrypt-hash a password (stdin or prompt) for TWISTERLAB_USERS
 
                 Options:
                   --port N          TCP port (TWISTERLAB_PORT, default 8000; 0 = random)
                   --host H          bind address (TWISTERLAB_HOST, default 127.0.0.1)
                   --config FILE     YAML configuration file (TWISTERLAB_CONFIG)
                   --log-format F    text | json (TWISTERLAB_LOG_FORMAT)
-                  --help            this help
-                  --version         print the version
+                  --help, -h        this help
+                  --version, -V     print the version and git revision
+                Every option also takes the --option=value form.
 
                 Precedence: defaults < YAML file < environment < options. Settings:
                 """);
