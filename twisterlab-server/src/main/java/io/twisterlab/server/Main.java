@@ -3,8 +3,15 @@ package io.twisterlab.server;
 import io.twisterlab.core.AgentRegistrationException;
 import io.twisterlab.server.auth.Authenticator;
 import io.twisterlab.server.config.Redaction;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -133,7 +140,13 @@ public final class Main {
             err.println("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
         }
-        server.generatedAdminKey().ifPresent(key -> out.print(banner(key, server)));
+        server.generatedAdminKey().ifPresent(key -> {
+            if (config.logFormat() == ServerConfig.LogFormat.JSON) {
+                announceKeyFile(key, server); // never a plain line among the JSON, never the key in a log event
+            } else {
+                out.print(banner(key, server));
+            }
+        });
         out.flush();
         if (!block) {
             server.stop();
@@ -176,6 +189,45 @@ public final class Main {
     /** Start-up errors may quote URLs: never print their credentials. */
     static String redact(@Nullable String message) {
         return Redaction.message(message);
+    }
+
+    /**
+     * JSON logs: the generated key goes to a new owner-only file in {@code java.io.tmpdir} (deleted when the JVM
+     * exits) and one WARN event names that file. So every line on stdout stays JSON, log shippers keep working, and
+     * the credential never reaches log aggregation; whoever can read the process's files can read the key.
+     */
+    private static void announceKeyFile(String key, TwisterLabServer server) {
+        org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        try {
+            Path file = writeOwnerOnly(key + System.lineSeparator());
+            file.toFile().deleteOnExit();
+            log.warn("No API key is configured, so an admin key was generated for this run only; it is not logged: "
+                    + "read it from {} (owner-only permissions, deleted at exit), e.g. curl -H \"Authorization: "
+                    + "Bearer $(cat {})\" {}/api/v1/agents. Keep a key across restarts: "
+                    + "java -jar twisterlab-server.jar keygen", file, file, server.baseUri());
+        } catch (IOException | UnsupportedOperationException e) {
+            log.error("No API key is configured and the generated admin key could not be written to a file ({}); "
+                    + "it is not logged, so configure a key: java -jar twisterlab-server.jar keygen", e.toString());
+        }
+    }
+
+    static Path writeOwnerOnly(String content) throws IOException {
+        Path file;
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            file = Files.createTempFile("twisterlab-admin-key-", ".txt",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            file = Files.createTempFile("twisterlab-admin-key-", ".txt");
+            File f = file.toFile();
+            boolean restricted = f.setReadable(false, false) & f.setReadable(true, true)
+                    & f.setWritable(false, false) & f.setWritable(true, true);
+            if (!restricted) {
+                Files.delete(file);
+                throw new IOException("cannot restrict the permissions of " + file);
+            }
+        }
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
     }
 
     private static String banner(String key, TwisterLabServer server) {
