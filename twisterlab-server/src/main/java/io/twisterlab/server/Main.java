@@ -87,7 +87,8 @@ public final class Main {
                     return 0;
                 }
                 case "--version", "-V" -> {
-                    out.println("twisterlab-server " + TwisterLabServer.version());
+                    out.println("twisterlab-server " + TwisterLabServer.version() + " (git " + TwisterLabServer.revision()
+                            + ")");
                     return 0;
                 }
                 case "--port", "--host", "--config", "--log-format" -> {
