@@ -122,6 +122,11 @@ public final class Main {
         }
         // before the first logger is created: choose the Logback appender (text or json)
         System.setProperty("twisterlab.log.format", config.logFormat().name().toLowerCase(Locale.ROOT));
+        org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        for (String unknown : SettingsReport.unknownVariables(env)) {
+            log.warn("{}", unknown);
+        }
+        log.info("{}", SettingsReport.describe(env, flags));
 
         TwisterLabServer server;
         try {

@@ -121,6 +121,30 @@ class ProcessIT {
         }
     }
 
+    /** A mistyped variable is named with the closest known one; the settings in force are logged once. */
+    @Test
+    void aMistypedVariableIsWarnedAboutAndTheSettingsInForceAreLogged() throws Exception {
+        Process p = launch(Map.of("TWISTERLAB_PROT", "9000", "TWISTERLAB_AGENTS_MAESTRO_ENABLED", "false",
+                "TWISTERLAB_JWT_SECRET", "jwt-secret-0123456789-0123456789-01"), "--port=0");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("listening on")) {
+                seen.append(line).append('\n');
+            }
+            assertThat(seen.toString()).containsPattern("WARN .*environment variable TWISTERLAB_PROT is not a "
+                    + "TwisterLab setting and is ignored: did you mean TWISTERLAB_PORT\\?")
+                    .contains("settings in force: ", "server.port=0 (flag)", "auth.jwt_secret=*** (env)",
+                            "agents.maestro.enabled=false (env)")
+                    .doesNotContain("jwt-secret-0123456789");
+            assertThat(seen.toString().split("settings in force", -1)).as("logged once").hasSize(2);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void invalidConfigurationExitsWithStatus2AndOneLine() throws Exception {
         Process p = launch(Map.of("TWISTERLAB_TRUSTED_PROXIES", "everyone"));

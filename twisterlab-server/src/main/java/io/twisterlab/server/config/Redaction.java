@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /** The server's one redactor of secrets in settings and in messages that may quote URLs. */
 public final class Redaction {
-    private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret");
+    /** Secrets, and the hashes of credentials (user bcrypt hashes can be attacked offline; key hashes name keys). */
+    private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret", "auth.users",
+            "auth.api_keys");
 
     private Redaction() {
     }
@@ -15,7 +17,8 @@ public final class Redaction {
     /** The settings with secret values replaced by {@code ***}, sorted by key. */
     public static Map<String, String> settings(Map<String, String> settings) {
         Map<String, String> out = new TreeMap<>(settings);
-        out.replaceAll((k, v) -> SECRET_KEYS.contains(k) || k.contains("password") ? "***" : v);
+        out.replaceAll((k, v) -> SECRET_KEYS.contains(k) || k.contains("password") || k.contains("secret")
+                ? "***" : v);
         return out;
     }
 
