@@ -199,8 +199,22 @@ class ProcessIT {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        held.add(llm.accept()); // never answered
-                        asked.countDown();
+                        Socket socket = llm.accept(); // never answered
+                        held.add(socket);
+                        // health checks (GET /api/tags) reach it too, at any time: wait for the chat itself
+                        Thread reader = new Thread(() -> {
+                            try {
+                                String requestLine = new BufferedReader(new InputStreamReader(
+                                        socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                                if (requestLine != null && requestLine.startsWith("POST /api/chat")) {
+                                    asked.countDown();
+                                }
+                            } catch (IOException closed) {
+                                // the test is over
+                            }
+                        }, "silent-llm-reader");
+                        reader.setDaemon(true);
+                        reader.start();
                     }
                 } catch (IOException closed) {
                     // the test is over
