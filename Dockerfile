@@ -13,10 +13,14 @@ WORKDIR /src
 # The reactor needs every module's POM; .dockerignore keeps out .git, target/, k8s/ (and its secrets.env).
 COPY . .
 
+# .git is not in the context, so pass the commit for --version and twisterlab_build_info{revision}:
+#   docker build --build-arg TWISTERLAB_REVISION=$(git rev-parse HEAD) -t twisterlab .   (default: unknown)
+ARG TWISTERLAB_REVISION=unknown
+
 # -pl/-am: build the server and what it depends on. Tests ran in CI already ("./mvnw -B verify").
 # The BuildKit cache mount keeps ~/.m2 between builds, so dependencies download once.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -DskipTests -pl twisterlab-server -am package \
+    mvn -B -ntp -DskipTests "-Dtwisterlab.revision=${TWISTERLAB_REVISION}" -pl twisterlab-server -am package \
  && cp twisterlab-server/target/twisterlab-server.jar /twisterlab-server.jar
 
 ############################ runtime ############################

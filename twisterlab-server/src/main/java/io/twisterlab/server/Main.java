@@ -3,7 +3,15 @@ package io.twisterlab.server;
 import io.twisterlab.core.AgentRegistrationException;
 import io.twisterlab.server.auth.Authenticator;
 import io.twisterlab.server.config.Redaction;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Command line: {@code java -jar twisterlab-server.jar [--port N] [--host H] [--config FILE] [--log-format F]},
- * {@code --help}, {@code --version}, and {@code keygen [--name NAME] [--role ROLE]}.
+ * {@code --help}, {@code --version}, {@code keygen [--name NAME] [--role ROLE]} and
+ * {@code hash-password [--user NAME [--role ROLE]] [--cost N]}; every option also takes the {@code --opt=value} form.
  *
  * <p>Exit status: 2 for invalid usage or configuration (one message naming the setting, no stack trace), 1 if the
  * server cannot start; 0 after SIGTERM or SIGINT, once the server has shut down gracefully (stopped accepting,
@@ -45,9 +54,23 @@ public final class Main {
      * @return the exit status
      */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean block) {
+        return run(args, env, System.in, out, err, block);
+    }
+
+    /**
+     * Runs the CLI reading {@code hash-password}'s password from {@code in} (a prompt without echo instead when
+     * {@code in} is the standard input of an interactive console).
+     *
+     * @return the exit status
+     */
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err,
+            boolean block) {
         List<String> list = List.of(args);
         if (!list.isEmpty() && list.get(0).equals("keygen")) {
             return keygen(list.subList(1, list.size()), out, err);
+        }
+        if (!list.isEmpty() && list.get(0).equals("hash-password")) {
+            return PasswordCommand.run(list.subList(1, list.size()), in, out, err);
         }
         Map<String, String> flags = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
@@ -64,7 +87,8 @@ public final class Main {
                     return 0;
                 }
                 case "--version", "-V" -> {
-                    out.println("twisterlab-server " + TwisterLabServer.version());
+                    out.println("twisterlab-server " + TwisterLabServer.version() + " (git " + TwisterLabServer.revision()
+                            + ")");
                     return 0;
                 }
                 case "--port", "--host", "--config", "--log-format" -> {
@@ -83,7 +107,8 @@ public final class Main {
                     }, value);
                 }
                 default -> {
-                    err.println("twisterlab: unknown argument '" + arg + "' (see --help)");
+                    err.println("twisterlab: unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg
+                            + "' (commands: keygen, hash-password; see --help)");
                     return 2;
                 }
             }
@@ -97,6 +122,11 @@ public final class Main {
         }
         // before the first logger is created: choose the Logback appender (text or json)
         System.setProperty("twisterlab.log.format", config.logFormat().name().toLowerCase(Locale.ROOT));
+        org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        for (String unknown : SettingsReport.unknownVariables(env)) {
+            log.warn("{}", unknown);
+        }
+        log.info("{}", SettingsReport.describe(env, flags));
 
         TwisterLabServer server;
         try {
@@ -116,7 +146,13 @@ public final class Main {
             err.println("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
         }
-        server.generatedAdminKey().ifPresent(key -> out.print(banner(key, server)));
+        server.generatedAdminKey().ifPresent(key -> {
+            if (config.logFormat() == ServerConfig.LogFormat.JSON) {
+                announceKeyFile(key, server); // never a plain line among the JSON, never the key in a log event
+            } else {
+                out.print(banner(key, server));
+            }
+        });
         out.flush();
         if (!block) {
             server.stop();
@@ -161,6 +197,45 @@ public final class Main {
         return Redaction.message(message);
     }
 
+    /**
+     * JSON logs: the generated key goes to a new owner-only file in {@code java.io.tmpdir} (deleted when the JVM
+     * exits) and one WARN event names that file. So every line on stdout stays JSON, log shippers keep working, and
+     * the credential never reaches log aggregation; whoever can read the process's files can read the key.
+     */
+    private static void announceKeyFile(String key, TwisterLabServer server) {
+        org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        try {
+            Path file = writeOwnerOnly(key + System.lineSeparator());
+            file.toFile().deleteOnExit();
+            log.warn("No API key is configured, so an admin key was generated for this run only; it is not logged: "
+                    + "read it from {} (owner-only permissions, deleted at exit), e.g. curl -H \"Authorization: "
+                    + "Bearer $(cat {})\" {}/api/v1/agents. Keep a key across restarts: "
+                    + "java -jar twisterlab-server.jar keygen", file, file, server.baseUri());
+        } catch (IOException | UnsupportedOperationException e) {
+            log.error("No API key is configured and the generated admin key could not be written to a file ({}); "
+                    + "it is not logged, so configure a key: java -jar twisterlab-server.jar keygen", e.toString());
+        }
+    }
+
+    static Path writeOwnerOnly(String content) throws IOException {
+        Path file;
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            file = Files.createTempFile("twisterlab-admin-key-", ".txt",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            file = Files.createTempFile("twisterlab-admin-key-", ".txt");
+            File f = file.toFile();
+            boolean restricted = f.setReadable(false, false) & f.setReadable(true, true)
+                    & f.setWritable(false, false) & f.setWritable(true, true);
+            if (!restricted) {
+                Files.delete(file);
+                throw new IOException("cannot restrict the permissions of " + file);
+            }
+        }
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
     private static String banner(String key, TwisterLabServer server) {
         String nl = System.lineSeparator();
         return nl + "================================================================================" + nl
@@ -172,23 +247,26 @@ public final class Main {
                 + "================================================================================" + nl;
     }
 
+    static final String KEYGEN_USAGE = "Usage: java -jar twisterlab-server.jar keygen [--name NAME] "
+            + "[--role viewer|operator|admin]";
+
     private static int keygen(List<String> args, PrintStream out, PrintStream err) {
-        String name = "admin";
-        String role = "admin";
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if ((arg.equals("--name") || arg.equals("--role")) && i + 1 < args.size()) {
-                if (arg.equals("--name")) {
-                    name = args.get(++i);
-                } else {
-                    role = args.get(++i).toLowerCase(Locale.ROOT);
-                }
-            } else {
-                err.println("twisterlab keygen: unknown argument '" + arg + "' (usage: keygen [--name NAME] "
-                        + "[--role viewer|operator|admin])");
-                return 2;
-            }
+        Map<String, String> opts = new LinkedHashMap<>();
+        Integer usage = Options.parse("keygen", args, List.of("--name", "--role"), opts, err);
+        if (usage != null) {
+            return usage;
         }
+        if (opts.containsKey("--help")) {
+            out.println(KEYGEN_USAGE);
+            out.println();
+            out.println("Generates a random API key and prints it with the TWISTERLAB_API_KEYS entry holding its");
+            out.println("SHA-256 hash.");
+            out.println("  --name NAME   key name, [A-Za-z0-9._-]{1,64} [admin]");
+            out.println("  --role ROLE   viewer | operator | admin [admin]");
+            return 0;
+        }
+        String name = opts.getOrDefault("--name", "admin");
+        String role = opts.getOrDefault("--role", "admin").toLowerCase(Locale.ROOT);
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             err.println("twisterlab keygen: --name must match [A-Za-z0-9._-]{1,64}");
             return 2;
@@ -213,14 +291,20 @@ public final class Main {
         b.append("""
                 Usage: java -jar twisterlab-server.jar [options]
                        java -jar twisterlab-server.jar keygen [--name NAME] [--role viewer|operator|admin]
+                       java -jar twisterlab-server.jar hash-password [--user NAME [--role ROLE]] [--cost N]
+
+                Commands (each takes --help):
+                  keygen            generate an API key and its TWISTERLAB_API_KEYS entry
+                  hash-password     bcrypt-hash a password (stdin or prompt) for TWISTERLAB_USERS
 
                 Options:
                   --port N          TCP port (TWISTERLAB_PORT, default 8000; 0 = random)
                   --host H          bind address (TWISTERLAB_HOST, default 127.0.0.1)
                   --config FILE     YAML configuration file (TWISTERLAB_CONFIG)
                   --log-format F    text | json (TWISTERLAB_LOG_FORMAT)
-                  --help            this help
-                  --version         print the version
+                  --help, -h        this help
+                  --version, -V     print the version and git revision
+                Every option also takes the --option=value form.
 
                 Precedence: defaults < YAML file < environment < options. Settings:
                 """);

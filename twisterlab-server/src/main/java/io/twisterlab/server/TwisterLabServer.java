@@ -75,7 +75,7 @@ public final class TwisterLabServer implements AutoCloseable {
     private TwisterLabServer(Builder b) {
         this.config = b.config; // valid by construction: e.g. auth is only ever disabled on a loopback address
         String version = version();
-        this.metrics = new Metrics(version);
+        this.metrics = new Metrics(version, revision());
         RolePolicy policy = new RolePolicy(config.accessOverrides());
         AgentRegistry.Builder rb = AgentRegistry.builder()
                 .accessPolicy(policy)
@@ -271,13 +271,22 @@ public final class TwisterLabServer implements AutoCloseable {
 
     /** The server version from the build, e.g. {@code 0.1.0-SNAPSHOT}. */
     public static String version() {
-        try (InputStream in = TwisterLabServer.class.getResourceAsStream("/io/twisterlab/server/version.properties")) {
+        return buildProperty("version.properties", "version");
+    }
+
+    /** The git commit the server was built from (read from {@code .git} at build time), or {@code unknown}. */
+    public static String revision() {
+        return buildProperty("revision.properties", "revision");
+    }
+
+    private static String buildProperty(String resource, String name) {
+        try (InputStream in = TwisterLabServer.class.getResourceAsStream("/io/twisterlab/server/" + resource)) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.startsWith("${")) {
-                    return v;
+                String v = p.getProperty(name);
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v.strip();
                 }
             }
         } catch (IOException e) {

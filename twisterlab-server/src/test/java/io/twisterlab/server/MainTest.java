@@ -39,7 +39,10 @@ class MainTest {
     @Test
     void version() {
         assertThat(run(Map.of(), "--version")).isZero();
-        assertThat(out()).startsWith("twisterlab-server " + TwisterLabServer.version());
+        assertThat(out().strip()).isEqualTo("twisterlab-server " + TwisterLabServer.version() + " (git "
+                + TwisterLabServer.revision() + ")");
+        // the build wrote the commit it was built from (this checkout has .git)
+        assertThat(TwisterLabServer.revision()).matches("[0-9a-f]{40}");
     }
 
     @Test

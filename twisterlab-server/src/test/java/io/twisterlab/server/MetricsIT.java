@@ -37,7 +37,8 @@ class MetricsIT {
                     "twisterlab_agent_executions_total{agent=\"echo\",capability=\"fail\",outcome=\"failure\"} 1",
                     "twisterlab_agent_executions_total{agent=\"echo\",capability=\"echo\",outcome=\"invalid_arguments\"} 1",
                     "twisterlab_agent_execution_duration_seconds_count{agent=\"echo\",capability=\"echo\"}",
-                    "twisterlab_build_info{version=\"" + TwisterLabServer.version() + "\"} 1",
+                    "twisterlab_build_info{revision=\"" + TwisterLabServer.revision() + "\",version=\""
+                            + TwisterLabServer.version() + "\"} 1",
                     "jvm_memory_used_bytes");
             // every non-comment line parses as a sample
             List<String> bad = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#"))

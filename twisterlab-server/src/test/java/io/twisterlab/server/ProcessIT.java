@@ -44,6 +44,107 @@ class ProcessIT {
         return pb.start();
     }
 
+    /**
+     * JSON logs: every line on stdout and on stderr is a JSON object; the generated admin key is in none of them but
+     * in an owner-only file that one WARN event names, and the file is gone after exit.
+     */
+    @Test
+    void jsonLogsStayJsonAndTheGeneratedKeyGoesToAnOwnerOnlyFile() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=logback.xml", // the production configuration, not logback-test.xml
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--port=0"));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TWISTERLAB_"));
+        pb.environment().put("TWISTERLAB_TEST_LOG_LEVEL", "INFO");
+        pb.environment().put("TWISTERLAB_LOG_FORMAT", "json");
+        pb.environment().put("TWISTERLAB_AGENTS_MAESTRO_ENABLED", "false");
+        Process p = pb.start();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            List<String> lines = new ArrayList<>();
+            Pattern listening = Pattern.compile("listening on (http://\\S+)");
+            Pattern keyFile = Pattern.compile("read it from (\\S+) \\(owner-only");
+            URI base = null;
+            Path file = null;
+            String line;
+            while (file == null && (line = out.readLine()) != null) {
+                lines.add(line);
+                String message = Fixture.json(line).path("message").asText();
+                Matcher m = listening.matcher(message);
+                if (m.find()) {
+                    base = URI.create(m.group(1));
+                }
+                Matcher k = keyFile.matcher(message);
+                if (k.find()) {
+                    file = Path.of(k.group(1));
+                    assertThat(Fixture.json(line).path("level").asText()).isEqualTo("WARN");
+                }
+            }
+            assertThat(base).as("the server announced its address: %s", lines).isNotNull();
+            assertThat(file).as("a log event names the key file: %s", lines).isNotNull();
+            String key = java.nio.file.Files.readString(file).strip();
+            assertThat(key).matches("tlk_[A-Za-z0-9_-]{43}");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(file)).isEqualTo(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            HttpResponse<String> agents = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    base.resolve("/api/v1/agents")).header("Authorization", "Bearer " + key).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(agents.statusCode()).as("the key in the file is the generated admin key").isEqualTo(200);
+
+            p.toHandle().destroy(); // SIGTERM
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(lines).as("stdout").hasSizeGreaterThan(3).allSatisfy(l -> {
+                assertThat(Fixture.json(l).isObject()).as(l).isTrue();
+                assertThat(l).doesNotContain(key);
+            });
+            List<String> errLines = stderr.get(30, TimeUnit.SECONDS).lines().toList();
+            assertThat(errLines).as("stderr").allSatisfy(l -> {
+                assertThat(Fixture.json(l).isObject()).as(l).isTrue();
+                assertThat(l).doesNotContain(key);
+            });
+            assertThat(String.join("\n", lines)).contains("SIGTERM received");
+            assertThat(file).as("deleted at exit").doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A mistyped variable is named with the closest known one; the settings in force are logged once. */
+    @Test
+    void aMistypedVariableIsWarnedAboutAndTheSettingsInForceAreLogged() throws Exception {
+        Process p = launch(Map.of("TWISTERLAB_PROT", "9000", "TWISTERLAB_AGENTS_MAESTRO_ENABLED", "false",
+                "TWISTERLAB_JWT_SECRET", "jwt-secret-0123456789-0123456789-01"), "--port=0");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("listening on")) {
+                seen.append(line).append('\n');
+            }
+            assertThat(seen.toString()).containsPattern("WARN .*environment variable TWISTERLAB_PROT is not a "
+                    + "TwisterLab setting and is ignored: did you mean TWISTERLAB_PORT\\?")
+                    .contains("settings in force: ", "server.port=0 (flag)", "auth.jwt_secret=*** (env)",
+                            "agents.maestro.enabled=false (env)")
+                    .doesNotContain("jwt-secret-0123456789");
+            assertThat(seen.toString().split("settings in force", -1)).as("logged once").hasSize(2);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void invalidConfigurationExitsWithStatus2AndOneLine() throws Exception {
         Process p = launch(Map.of("TWISTERLAB_TRUSTED_PROXIES", "everyone"));

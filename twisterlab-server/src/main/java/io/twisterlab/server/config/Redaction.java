@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /** The server's one redactor of secrets in settings and in messages that may quote URLs. */
 public final class Redaction {
-    private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret");
+    /** Secrets, and the hashes of credentials (user bcrypt hashes can be attacked offline; key hashes name keys). */
+    private static final Set<String> SECRET_KEYS = Set.of("database.password", "auth.jwt_secret", "auth.users",
+            "auth.api_keys");
     /** The last part of a key that holds a secret, e.g. {@code agents.greeter.api_token}, {@code redis.password}. */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|pwd|secret|token|credential"
             + "|private_key|api_key|apikey).*");

@@ -34,7 +34,16 @@ public final class Metrics implements ExecutionListener {
     private @Nullable Counter rateLimitStoreErrors;
     private @Nullable Gauge rateLimitDegraded;
 
+    /** Metrics of a build whose git revision is unknown. */
     public Metrics(String version) {
+        this(version, "unknown");
+    }
+
+    /**
+     * @param version  the {@code version} label of {@code twisterlab_build_info}
+     * @param revision its {@code revision} label: the git commit of the build
+     */
+    public Metrics(String version, String revision) {
         httpDuration = Histogram.builder()
                 .name("twisterlab_http_request_duration_seconds")
                 .help("HTTP request duration by method, matched route template (or 'unmatched') and status")
@@ -58,9 +67,9 @@ public final class Metrics implements ExecutionListener {
         Info buildInfo = Info.builder()
                 .name("twisterlab_build_info")
                 .help("Build information of the running server")
-                .labelNames("version")
+                .labelNames("version", "revision")
                 .register(registry);
-        buildInfo.setLabelValues(version);
+        buildInfo.setLabelValues(version, revision);
         JvmMetrics.builder().register(registry);
     }
 
