@@ -2,14 +2,12 @@ package io.twisterlab.agents.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.twisterlab.agents.database.ReaderPostgres.scalar;
 
 import io.twisterlab.core.AgentCall;
 import io.twisterlab.core.AgentResponse;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -25,25 +23,16 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseAgentPostgresAttackIT {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
-    private static EmbeddedPostgres postgres;
+    private static ReaderPostgres db;
     private static DatabaseAgent agent;
-    private static String readerUrl;
 
     @BeforeAll
     static void startPostgres() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id INT PRIMARY KEY, note TEXT)");
-            s.execute("INSERT INTO orders SELECT g, repeat('n', 1000) FROM generate_series(1, 100) g");
-            s.execute("CREATE SEQUENCE order_seq");
-            s.execute("CREATE ROLE reader LOGIN PASSWORD 'reader-pw'");
-            s.execute("GRANT CONNECT ON DATABASE postgres TO reader");
-            s.execute("GRANT USAGE ON SCHEMA public TO reader");
-            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader");
-        }
-        readerUrl = postgres.getJdbcUrl("reader", "postgres");
-        agent = DatabaseAgent.builder().url(readerUrl).username("reader")
-                .password("reader-pw").poolSize(2).maxResultBytes(16_384).build();
+        db = ReaderPostgres.start(
+                "CREATE TABLE orders (id INT PRIMARY KEY, note TEXT)",
+                "INSERT INTO orders SELECT g, repeat('n', 1000) FROM generate_series(1, 100) g",
+                "CREATE SEQUENCE order_seq");
+        agent = db.readerAgent().poolSize(2).maxResultBytes(16_384).build();
         agent.start();
     }
 
@@ -52,24 +41,13 @@ class DatabaseAgentPostgresAttackIT {
         if (agent != null) {
             agent.stop();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (db != null) {
+            db.close();
         }
-    }
-
-    private static Connection admin() throws SQLException {
-        return postgres.getPostgresDatabase().getConnection();
     }
 
     private static AgentResponse query(String sql) {
         return agent.execute(AgentCall.of("execute_query", Map.of("sql", sql)));
-    }
-
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     @Test
@@ -79,15 +57,15 @@ class DatabaseAgentPostgresAttackIT {
                 "SELECT \"pg_try_advisory_lock\"(1, 2)")) {
             assertThat(query(sql).errorCode()).as(sql).contains("forbidden_function");
         }
-        try (Connection admin = admin()) {
+        try (Connection admin = db.admin()) {
             assertThat(scalar(admin, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isZero();
         }
     }
 
     @Test
     void aConnectionGoesBackToThePoolWithoutTheAdvisoryLocksItTook() throws SQLException {
-        try (Connection reader = DriverManager.getConnection(readerUrl, "reader", "reader-pw");
-             Connection admin = admin()) {
+        try (Connection reader = db.reader();
+             Connection admin = db.admin()) {
             reader.setAutoCommit(false);
             scalar(reader, "SELECT CASE WHEN pg_advisory_lock(42) IS NULL THEN 1 ELSE 0 END");
             reader.rollback();
@@ -100,14 +78,14 @@ class DatabaseAgentPostgresAttackIT {
 
     @Test
     void otherSessionsSurvive() throws SQLException {
-        try (Connection victim = admin()) {
+        try (Connection victim = db.admin()) {
             long pid = scalar(victim, "SELECT pg_backend_pid()");
             for (String sql : List.of("SELECT pg_terminate_backend(" + pid + ")",
                     "SELECT \"pg_terminate_backend\"(" + pid + ")",
                     "SELECT pg_catalog.pg_cancel_backend(" + pid + ")")) {
                 assertThat(query(sql).errorCode()).as(sql).contains("forbidden_function");
             }
-            try (Connection reader = DriverManager.getConnection(readerUrl, "reader", "reader-pw");
+            try (Connection reader = db.reader();
                  Statement s = reader.createStatement()) {
                 assertThatThrownBy(() -> s.executeQuery("SELECT pg_terminate_backend(" + pid + ")"))
                         .as("the role alone may not signal another role's backend")
@@ -125,13 +103,13 @@ class DatabaseAgentPostgresAttackIT {
                 "SELECT pg_read_file('postgresql.conf')", "SELECT \"pg_ls_dir\"('.')", "SELECT lo_import('/etc/passwd')")) {
             assertThat(query(sql).success()).as(sql).isFalse();
         }
-        try (Connection reader = DriverManager.getConnection(readerUrl, "reader", "reader-pw");
+        try (Connection reader = db.reader();
              Statement s = reader.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELECT pg_read_file('postgresql.conf')"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
                             .isEqualTo(INSUFFICIENT_PRIVILEGE));
         }
-        try (Connection admin = admin()) {
+        try (Connection admin = db.admin()) {
             assertThat(scalar(admin, "SELECT CASE WHEN is_called THEN 1 ELSE 0 END FROM order_seq")).isZero();
         }
     }
@@ -153,7 +131,7 @@ class DatabaseAgentPostgresAttackIT {
     @Test
     @SuppressWarnings("unchecked")
     void aSuperuserAccountIsRefusedQueriesUnlessAllowed() {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
+        String url = db.superuserUrl();
         DatabaseAgent superuser = DatabaseAgent.builder().url(url).poolSize(1).build();
         DatabaseAgent allowed = DatabaseAgent.builder().url(url).poolSize(1).allowPrivilegedAccount(true).build();
         superuser.start();

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.AgentCall;
 import io.twisterlab.core.AgentResponse;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,25 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tables). If PostgreSQL cannot start, this test fails; it never skips.
  */
 class DatabaseAgentPostgresIT {
-    private static EmbeddedPostgres postgres;
+    private static ReaderPostgres db;
     private static DatabaseAgent agent;
 
     @BeforeAll
     static void startPostgres() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id INT PRIMARY KEY, customer TEXT NOT NULL, total NUMERIC(10,2))");
-            s.execute("INSERT INTO orders SELECT g, 'customer-' || (g % 7), g * 10 FROM generate_series(1, 250) g");
-            s.execute("CREATE SEQUENCE order_seq");
-            s.execute("CREATE FUNCTION sneaky_insert() RETURNS int LANGUAGE sql AS "
-                    + "$$ INSERT INTO orders VALUES (1000, 'sneaky', 0) RETURNING 1 $$");
-            s.execute("CREATE ROLE reader LOGIN PASSWORD 'reader-pw'");
-            s.execute("GRANT CONNECT ON DATABASE postgres TO reader");
-            s.execute("GRANT USAGE ON SCHEMA public TO reader");
-            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader");
-        }
-        agent = DatabaseAgent.builder().url(postgres.getJdbcUrl("reader", "postgres")).username("reader")
-                .password("reader-pw").poolSize(2).build();
+        db = ReaderPostgres.start(
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer TEXT NOT NULL, total NUMERIC(10,2))",
+                "INSERT INTO orders SELECT g, 'customer-' || (g % 7), g * 10 FROM generate_series(1, 250) g",
+                "CREATE SEQUENCE order_seq",
+                "CREATE FUNCTION sneaky_insert() RETURNS int LANGUAGE sql AS "
+                        + "$$ INSERT INTO orders VALUES (1000, 'sneaky', 0) RETURNING 1 $$");
+        agent = db.readerAgent().poolSize(2).build();
         agent.start();
     }
 
@@ -51,21 +40,13 @@ class DatabaseAgentPostgresIT {
         if (agent != null) {
             agent.stop();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (db != null) {
+            db.close();
         }
     }
 
     private static AgentResponse run(String capability, Map<String, ?> args) {
         return agent.execute(AgentCall.of(capability, args));
-    }
-
-    static long count(String sql) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     @Test
@@ -105,7 +86,7 @@ class DatabaseAgentPostgresIT {
     void lexicallyVisibleWritesAreRefused(String sql) throws SQLException {
         AgentResponse response = run("execute_query", Map.of("sql", sql));
         assertThat(response.errorCode()).get().isIn("read_only_violation", "multiple_statements");
-        assertThat(count("SELECT count(*) FROM orders")).isEqualTo(250);
+        assertThat(db.adminScalar("SELECT count(*) FROM orders")).isEqualTo(250);
     }
 
     @Test
@@ -113,15 +94,15 @@ class DatabaseAgentPostgresIT {
         AgentResponse response = run("execute_query", Map.of("sql", "SELECT sneaky_insert()"));
         assertThat(response.errorCode()).contains("read_only_violation");
         assertThat(response.findError().orElseThrow().message()).contains("read-only transaction");
-        assertThat(count("SELECT count(*) FROM orders")).isEqualTo(250);
+        assertThat(db.adminScalar("SELECT count(*) FROM orders")).isEqualTo(250);
     }
 
     @Test
     void theServerRefusesSequenceIncrements() throws SQLException {
         AgentResponse response = run("execute_query", Map.of("sql", "SELECT nextval('order_seq')"));
         assertThat(response.errorCode()).get().isIn("read_only_violation", "sql_error");
-        assertThat(count("SELECT last_value FROM order_seq")).isEqualTo(1);
-        assertThat(count("SELECT CASE WHEN is_called THEN 1 ELSE 0 END FROM order_seq")).isZero();
+        assertThat(db.adminScalar("SELECT last_value FROM order_seq")).isEqualTo(1);
+        assertThat(db.adminScalar("SELECT CASE WHEN is_called THEN 1 ELSE 0 END FROM order_seq")).isZero();
     }
 
     @Test
