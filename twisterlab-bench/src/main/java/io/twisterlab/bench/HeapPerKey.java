@@ -74,16 +74,18 @@ public final class HeapPerKey {
             }
             return registry;
         }));
-        Reference.reachabilityFence(subjects);
-        return rows;
+        return rows; // each measure() keeps subjects reachable until its own reading
     }
 
     private static Row measure(String peer, String[] subjects, Function<String[], Object> track) {
         long before = usedAfterGc();
         Object held = track.apply(subjects);
-        long after = usedAfterGc();
-        Reference.reachabilityFence(held);
-        return new Row(peer, subjects.length, (after - before) / (double) subjects.length);
+        try {
+            long after = usedAfterGc();
+            return new Row(peer, subjects.length, (after - before) / (double) subjects.length);
+        } finally {
+            Reference.reachabilityFence(held);
+        }
     }
 
     private static long usedAfterGc() {

@@ -1,5 +1,7 @@
 package io.twisterlab.core;
 
+import java.util.Objects;
+
 /**
  * Root of TwisterLab's protocol faults: the call itself was wrong (no such agent, no such capability, invalid
  * arguments, not allowed), as opposed to a domain failure, which is an {@link AgentResponse#failure} value.
@@ -25,6 +27,12 @@ public class TwisterLabException extends RuntimeException {
     public TwisterLabException(String code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
+    }
+
+    /** Never null: every constructor takes a message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     /** A stable snake_case code, e.g. {@code agent_not_found}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.twisterlab.core.testing.EchoAgent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -35,7 +36,7 @@ class ConcurrentRegistryTest {
                     for (int i = 0; i < 200; i++) {
                         String name = "agent-" + thread + "-" + i;
                         registry.register(new EchoAgent(name));
-                        assertThat(registry.get(name.toUpperCase()).name()).isEqualTo(name);
+                        assertThat(registry.get(name.toUpperCase(Locale.ROOT)).name()).isEqualTo(name);
                         AgentResponse r = registry.execute("Stable_Agent", "echo", Map.of("text", name.substring(0, 7)));
                         assertThat(r.success()).isTrue();
                         executions.incrementAndGet();
@@ -64,7 +65,7 @@ class ConcurrentRegistryTest {
     @Test
     void racingRegistrationsOfTheSameAliasAdmitExactlyOne() throws Exception {
         try (AgentRegistry registry = AgentRegistry.builder().build()) {
-            List<String> names = List.of("cache", "Cache-Agent".toLowerCase(), "real-cache", "cache_agent",
+            List<String> names = List.of("cache", "Cache-Agent".toLowerCase(Locale.ROOT), "real-cache", "cache_agent",
                     "cache-", "cache_", "cacheagent", "real_cache");
             CyclicBarrier barrier = new CyclicBarrier(names.size());
             AtomicInteger accepted = new AtomicInteger();

@@ -54,6 +54,7 @@ class ExecutionBoundsTest {
             query("recurse", "Overflows the stack").handler(inv -> Map.of("depth", depth(0)));
         }
 
+        @SuppressWarnings("InfiniteRecursion") // on purpose: this capability must overflow the stack
         private static int depth(int n) {
             return depth(n + 1) + 1;
         }

@@ -137,6 +137,7 @@ class NetworkPolicyTest {
     }
 
     @Test
+    @SuppressWarnings("ReferenceEquality") // skips the one policy instance checked above
     void apiToRedisIsAllowedOnBothSidesAndNothingElseReachesRedis() {
         NetworkPolicy egress = m.one(NetworkPolicy.class, "allow-api-to-redis");
         assertThat(Manifests.matches(egress.getSpec().getPodSelector(), API)).isTrue();

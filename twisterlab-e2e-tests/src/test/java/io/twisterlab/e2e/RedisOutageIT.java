@@ -43,6 +43,7 @@ class RedisOutageIT extends E2eBase {
     }
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // each loader records every outcome, errors too, as a sample
     void failurePoliciesApplyDuringTheOutageAndEveryInstanceRecoversWithoutRestart() throws Exception {
         RedisServerProcess redis = startRedis();
         List<String> policies = List.of("fail-open", "fail-open", "fail-closed", "local-fallback", "local-fallback");

@@ -225,6 +225,7 @@ public final class Main {
         } else {
             file = Files.createTempFile("twisterlab-admin-key-", ".txt");
             File f = file.toFile();
+            @SuppressWarnings("ShortCircuitBoolean") // & on purpose: all four calls must run
             boolean restricted = f.setReadable(false, false) & f.setReadable(true, true)
                     & f.setWritable(false, false) & f.setWritable(true, true);
             if (!restricted) {

@@ -106,6 +106,7 @@ final class PasswordCommand {
 
     /** The password, or null after a message on {@code err} (passwords that differ at the prompt). */
     private static char @Nullable [] read(InputStream in, PrintStream err) throws IOException {
+        @SuppressWarnings("SystemConsoleNull") // JDK 17-21: null when stdin is not a terminal, which is what we test
         Console console = System.console();
         if (in == System.in && console != null) {
             char[] first = console.readPassword("Password: ");
@@ -146,6 +147,7 @@ final class PasswordCommand {
         }
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // wipes the whole backing array of the encoder's own heap buffer
     private static int utf8Length(char[] password) {
         ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         int n = encoded.remaining();

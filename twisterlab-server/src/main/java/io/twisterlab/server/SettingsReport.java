@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -94,8 +95,9 @@ final class SettingsReport {
         List<String> defaults = new ArrayList<>();
         for (String key : values.keySet()) {
             String value = values.get(key).isEmpty() ? "" : Redaction.message(shown.get(key));
-            String entry = key + "=" + value + " (" + sources.get(key) + ")";
-            (sources.get(key).equals("default") ? defaults : changed).add(entry);
+            String source = Objects.requireNonNull(sources.get(key), key); // every value has its source
+            String entry = key + "=" + value + " (" + source + ")";
+            (source.equals("default") ? defaults : changed).add(entry);
         }
         return "settings in force" + (file == null ? "" : " (configuration file " + file + ")") + ": "
                 + (changed.isEmpty() ? "all defaults" : String.join(", ", changed))

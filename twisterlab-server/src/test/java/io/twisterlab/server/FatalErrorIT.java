@@ -37,6 +37,7 @@ class FatalErrorIT {
         httpApp.setLevel(null);
     }
 
+    @SuppressWarnings("InfiniteRecursion") // on purpose: the test needs a StackOverflowError
     private static void recurse(int depth) {
         recurse(depth + 1);
     }

@@ -25,7 +25,8 @@ final class Glob {
     /** {@code text} with every glob metacharacter escaped, so it matches only itself. */
     static String escape(String text) {
         StringBuilder sb = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
             if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
                 sb.append('\\');
             }
@@ -41,7 +42,7 @@ final class Glob {
         while (i < pattern.length()) {
             char c = pattern.charAt(i);
             if (c == '*') {
-                if (tokens.isEmpty() || tokens.get(tokens.size() - 1) != STAR) {
+                if (tokens.isEmpty() || !tokens.get(tokens.size() - 1).star()) {
                     tokens.add(STAR);
                 }
                 i++;

@@ -80,6 +80,7 @@ public final class DatabaseAgent extends AbstractCoreAgent {
     private volatile @Nullable EmbeddedH2 embedded;
     private volatile @Nullable Dialect dialect;
     /** Empty: the account was checked and is fine; null: not checked yet. */
+    @SuppressWarnings("NullableOptional") // three states on purpose: null = not checked yet, see above
     private volatile @Nullable Optional<String> privilegeProblem;
 
     private DatabaseAgent(Builder builder) {

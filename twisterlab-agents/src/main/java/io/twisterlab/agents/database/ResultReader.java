@@ -78,7 +78,7 @@ final class ResultReader {
             return decimal.precision() + Math.abs((long) decimal.scale()) + 2;
         }
         if (value instanceof BigInteger big) {
-            return big.bitLength() / 3 + 2;
+            return big.bitLength() / 3L + 2;
         }
         if (value instanceof Number || value instanceof Boolean) {
             return 24;

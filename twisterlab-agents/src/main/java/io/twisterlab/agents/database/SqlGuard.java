@@ -3,6 +3,7 @@ package io.twisterlab.agents.database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -86,7 +87,7 @@ final class SqlGuard {
         try {
             lexed = lex(sql, syntax);
         } catch (IllegalArgumentException e) {
-            return Optional.of(new Refusal("unsupported_sql", e.getMessage()));
+            return Optional.of(new Refusal("unsupported_sql", Objects.requireNonNullElse(e.getMessage(), "unsupported SQL")));
         }
         if (lexed.words.isEmpty()) {
             return Optional.of(new Refusal("empty_statement", "The SQL contains no statement"));

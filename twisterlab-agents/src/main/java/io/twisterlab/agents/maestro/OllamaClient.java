@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** A minimal client of the Ollama HTTP API: non-streaming {@code /api/generate} and {@code /api/chat}. */
@@ -32,6 +33,12 @@ final class OllamaClient {
 
         String code() {
             return code;
+        }
+
+        /** Never null: every constructor takes a message. */
+        @Override
+        public String getMessage() {
+            return Objects.requireNonNull(super.getMessage());
         }
     }
 

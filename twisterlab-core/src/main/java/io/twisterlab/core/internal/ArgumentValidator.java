@@ -154,7 +154,7 @@ public final class ArgumentValidator {
 
     private static boolean jsonLike(Object value) {
         return value instanceof String || value instanceof Boolean || value instanceof List<?>
-                || value instanceof Map<?, ?> || value instanceof Number n && !isNonFinite(n);
+                || value instanceof Map<?, ?> || (value instanceof Number n && !isNonFinite(n));
     }
 
     private static boolean isNonFinite(Number n) {

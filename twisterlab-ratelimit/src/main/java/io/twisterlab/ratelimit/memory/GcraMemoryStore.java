@@ -167,6 +167,7 @@ final class GcraMemoryStore implements MemoryStore {
      * {@link #table(Limit)} through the single-entry identity cache {@link #last}; allocation-free. Only the
      * single-limit paths update the cache (a multi-limit decision would make it flip on every call).
      */
+    @SuppressWarnings("ReferenceEquality") // an identity cache: an equal Limit of another instance takes the map
     private Table cachedTable(Limit limit) {
         Table t = last;
         if (t != null && t.limit == limit) {

@@ -161,6 +161,7 @@ final class DecisionBatcher {
     }
 
     /** One script call for {@code members}; their replies are completed when it is answered. */
+    @SuppressWarnings("FutureReturnValueIgnored") // whenComplete's result: the callback itself completes every member
     private void send(Batch batch, List<Pending> members) {
         int keyCount = 0;
         for (int i = 0; i < members.size(); i++) {

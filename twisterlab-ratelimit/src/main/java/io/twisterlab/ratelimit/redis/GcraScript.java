@@ -201,6 +201,7 @@ final class GcraScript {
     }
 
     /** The arguments of {@code limit}: the last ones if it is the same instance, else from the map (bounded). */
+    @SuppressWarnings("ReferenceEquality") // an identity cache: an equal Limit of another instance takes the map
     LimitArgs encode(Limit limit) {
         LimitArgs e = lastEncoded;
         if (e != null && e.limit == limit) {
@@ -367,7 +368,7 @@ final class GcraScript {
         }
 
         @Override
-        public long[] get() {
+        public long @Nullable [] get() {
             return output != null && filled == output.length ? output : null;
         }
 

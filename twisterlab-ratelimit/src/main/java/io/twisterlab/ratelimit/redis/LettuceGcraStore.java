@@ -36,7 +36,7 @@ final class LettuceGcraStore implements RedisStore {
     private static final Logger LOG = LoggerFactory.getLogger(LettuceGcraStore.class);
 
     private final String name;
-    /** {@code prefix + "{"}: every key starts with it. */
+    /** The prefix and the opening brace of the hash tag: every key starts with it. */
     private final String keyHead;
     private final long timeoutNanos;
     private final long timeoutMillis;

@@ -75,6 +75,7 @@ final class RedisConnections {
      * @return the client
      * @throws IllegalArgumentException if the URI is invalid
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // ClientResources.shutdown(): best effort at close, nothing to wait for
     static Client client(String uri, Duration connectTimeout, Duration commandTimeout) {
         List<RedisURI> uris = new ArrayList<>();
         for (String u : isCluster(uri) ? clusterSeeds(uri) : List.of(uri)) {

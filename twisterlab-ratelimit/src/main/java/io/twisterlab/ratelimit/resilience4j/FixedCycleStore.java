@@ -98,6 +98,9 @@ final class FixedCycleStore implements Resilience4jStore {
                     best = d;
                 }
             }
+            if (best == null) {
+                throw new IllegalArgumentException("no limits");
+            }
             return best;
         }
     }

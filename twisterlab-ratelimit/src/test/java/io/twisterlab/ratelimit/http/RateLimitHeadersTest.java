@@ -59,9 +59,9 @@ class RateLimitHeadersTest {
         FakeTicker ticker = new FakeTicker();
         try (MemoryStore store = MemoryStore.builder().ticker(ticker).build()) {
             for (int i = 0; i < 200; i++) {
-                long permits = 1 + random.nextInt(20);
+                long permits = 1L + random.nextInt(20);
                 Limit limit = Limit.of("l" + i, permits, Duration.ofMillis(1 + random.nextInt(5000)));
-                long cost = 1 + random.nextInt((int) permits);
+                long cost = 1L + random.nextInt((int) permits);
                 store.decide("c" + i, 1 + random.nextInt((int) permits), limit);
                 ticker.advanceMicros(random.nextInt(1000));
                 Decision d = store.decide("c" + i, cost, limit);

@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -231,7 +232,7 @@ final class ConfigBinder {
         try {
             return parser.apply(str(key));
         } catch (IllegalArgumentException e) {
-            throw invalid(key, e.getMessage());
+            throw invalid(key, Objects.requireNonNullElse(e.getMessage(), "invalid value"));
         }
     }
 
@@ -265,7 +266,7 @@ final class ConfigBinder {
         try {
             return Role.parse(value);
         } catch (IllegalArgumentException e) {
-            throw invalid(key, e.getMessage());
+            throw invalid(key, Objects.requireNonNullElse(e.getMessage(), "invalid value"));
         }
     }
     private List<ApiKey> apiKeys() {

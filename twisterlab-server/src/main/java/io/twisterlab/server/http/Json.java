@@ -141,5 +141,11 @@ public final class Json {
         public BadJsonException(String message) {
             super(message);
         }
+
+        /** Never null: the constructor takes a message. */
+        @Override
+        public String getMessage() {
+            return java.util.Objects.requireNonNull(super.getMessage());
+        }
     }
 }

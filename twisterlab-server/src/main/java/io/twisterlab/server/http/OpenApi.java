@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** OpenAPI 3.1 generated from the live registry: one operation per capability, plus the fixed routes. */
 final class OpenApi {
@@ -134,7 +135,7 @@ final class OpenApi {
                 Map.of("schema", Map.of("$ref", "#/components/schemas/Problem"))));
     }
 
-    private static Map<String, Object> merge(Object responses, String status, Object value) {
+    private static Map<String, Object> merge(@Nullable Object responses, String status, Object value) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) responses);
         m.put(status, value);

@@ -63,7 +63,7 @@ public final class Problem extends RuntimeException {
 
     /** The human explanation ({@code detail}), the exception message. */
     public String detail() {
-        return getMessage();
+        return Objects.requireNonNull(getMessage()); // both constructors pass one
     }
 
     /** Members beside the standard ones, e.g. {@code violations}. */

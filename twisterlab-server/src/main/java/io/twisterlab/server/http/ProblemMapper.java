@@ -56,7 +56,7 @@ public final class ProblemMapper {
                     Map.of());
         }
         if (e instanceof AgentNotFoundException || e instanceof CapabilityNotFoundException) {
-            return Problem.notFound(((TwisterLabException) e).code(), e.getMessage());
+            return Problem.notFound(((TwisterLabException) e).code(), ((TwisterLabException) e).getMessage());
         }
         if (e instanceof AccessDeniedException ad) {
             return new Problem(403, ad.code(), "Forbidden", ad.getMessage());

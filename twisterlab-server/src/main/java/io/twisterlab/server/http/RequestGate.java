@@ -124,6 +124,7 @@ final class RequestGate {
         return ExecutionContext.of(p.name(), impliedRoles(p.role()), requestId);
     }
 
+    @SuppressWarnings("EnumOrdinal") // Role's constants are declared in increasing privilege
     private static Set<String> impliedRoles(Role role) {
         Set<String> roles = new LinkedHashSet<>();
         for (Role r : Role.values()) {

@@ -140,7 +140,7 @@ final class JsonRpcEnvelope {
 
     private Message validate(ObjectNode message) {
         JsonNode idNode = message.get("id");
-        boolean validId = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber() && idNode.canConvertToLong());
+        boolean validId = idNode != null && (idNode.isTextual() || (idNode.isIntegralNumber() && idNode.canConvertToLong()));
         @Nullable Object id = validId ? (idNode.isTextual() ? idNode.textValue() : (Object) idNode.longValue()) : null;
         JsonNode version = message.get("jsonrpc");
         if (version == null || !"2.0".equals(version.textValue())) {

@@ -180,7 +180,7 @@ public final class McpEndpoint implements AutoCloseable {
             case McpSchema.METHOD_TOOLS_CALL -> {
                 Object arguments = params == null ? null : params.get("arguments");
                 if (params == null || !(params.get("name") instanceof String)
-                        || arguments != null && !(arguments instanceof Map)) {
+                        || (arguments != null && !(arguments instanceof Map))) {
                     return envelope.invalidParams(id, "tools/call needs params.name (a string) and optional params.arguments "
                             + "(an object)");
                 }

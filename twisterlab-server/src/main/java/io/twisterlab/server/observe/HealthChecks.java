@@ -126,6 +126,7 @@ public final class HealthChecks implements AutoCloseable {
             ExecutorService runners = Executors.newCachedThreadPool(daemonThreads("check"));
             return new Scheduler() {
                 @Override
+                @SuppressWarnings("FutureReturnValueIgnored") // the task records its own outcome; nothing cancels it
                 public void schedule(Duration delay, Runnable task) {
                     timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                 }

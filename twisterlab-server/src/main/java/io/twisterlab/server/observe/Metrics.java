@@ -110,7 +110,7 @@ public final class Metrics implements ExecutionListener {
     /**
      * Creates {@code twisterlab_health_check_status} (1 healthy, 0 degraded, unhealthy or not checked yet) and
      * {@code twisterlab_health_check_age_seconds} (age of the last result; none while starting), read at each scrape
-     * from the background checks. The {@code check} label is a registered check's name, a closed set; call once.
+     * from the background checks. The label named check is a registered check's name, a closed set; call once.
      */
     public void trackHealthChecks(HealthChecks checks) {
         GaugeWithCallback.builder()

@@ -10,6 +10,7 @@ import io.twisterlab.ratelimit.resilience4j.Resilience4jStore;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.config.Redaction;
 import io.twisterlab.server.observe.Metrics;
+import java.util.Objects;
 
 /** Creates the server's {@link RequestLimiter} from configuration. */
 public final class RateLimiting {
@@ -45,7 +46,8 @@ public final class RateLimiting {
 
     private static RedisStore redisStore(ServerConfig config, DecisionListener listener) {
         ServerConfig.RateLimit rl = config.rateLimit();
-        String url = config.agentConfig().get("redis.url");
+        // ServerConfig refuses ratelimit.store=redis without redis.url
+        String url = Objects.requireNonNull(config.agentConfig().get("redis.url"), "redis.url");
         try {
             return RedisStore.builder(url)
                     .timeout(rl.redisTimeout())
