@@ -72,9 +72,16 @@ public interface CacheBackend extends AutoCloseable {
         return new CaffeineBackend(maxEntries, DEFAULT_MAX_BYTES, ticker);
     }
 
-    /** Redis through Lettuce; {@code timeout} bounds every command. */
+    /**
+     * Redis through Lettuce; {@code timeout} bounds connecting and every command. {@code redisUrl} is
+     * {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://…} (TLS),
+     * {@code redis-sentinel://[password@]host:port[,host:port…][/db]#master} (follows failover) or
+     * {@code redis-cluster://[password@]host:port[,host:port…]} ({@code rediss-cluster://} for TLS).
+     *
+     * @throws IllegalArgumentException if the URL is invalid; the message never contains its credentials
+     */
     static CacheBackend redis(String redisUrl, Duration timeout) {
-        return new RedisBackend(redisUrl, timeout);
+        return RedisBackend.fromUrl(redisUrl, timeout);
     }
 
     /**
