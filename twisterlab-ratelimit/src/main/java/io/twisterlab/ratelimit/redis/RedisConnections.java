@@ -13,7 +13,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,43 +27,6 @@ final class RedisConnections {
     record Owned(io.lettuce.core.api.async.BaseRedisAsyncCommands<String, String> commands, Runnable closer) {
     }
 
-    static boolean isCluster(String uri) {
-        return uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://");
-    }
-
-    /**
-     * Splits {@code redis-cluster://[user:pass@]h1:p1,h2:p2[/...]} into one standard URI per seed node.
-     *
-     * @param uri a cluster URI
-     * @return {@code redis://} or {@code rediss://} URIs, one per host
-     */
-    static List<String> clusterSeeds(String uri) {
-        boolean tls = uri.startsWith("rediss-cluster://");
-        String rest = uri.substring(uri.indexOf("://") + 3);
-        String userInfo = "";
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            userInfo = rest.substring(0, at + 1);
-            rest = rest.substring(at + 1);
-        }
-        int end = rest.length();
-        for (char c : new char[] {'/', '?'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String suffix = rest.substring(end);
-        List<String> seeds = new ArrayList<>();
-        for (String host : rest.substring(0, end).split(",")) {
-            if (host.isBlank()) {
-                throw new IllegalArgumentException("empty host in cluster URI");
-            }
-            seeds.add((tls ? "rediss://" : "redis://") + userInfo + host.strip() + suffix);
-        }
-        return seeds;
-    }
-
     /**
      * Parses and validates the URI and creates the client, without connecting: a Redis that is down does not stop
      * a store from being built.
@@ -76,17 +38,16 @@ final class RedisConnections {
      * @throws IllegalArgumentException if the URI is invalid
      */
     static Client client(String uri, Duration connectTimeout, Duration commandTimeout) {
-        List<RedisURI> uris = new ArrayList<>();
-        for (String u : isCluster(uri) ? clusterSeeds(uri) : List.of(uri)) {
-            uris.add(RedisURI.create(u));
-        }
+        RedisEndpoint endpoint = RedisEndpoint.parse(uri);
+        List<RedisURI> uris = endpoint.lettuceUris();
+        boolean cluster = endpoint.topology() == RedisEndpoint.Topology.CLUSTER;
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         try {
             SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-            if (isCluster(uri)) {
+            if (cluster) {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);
                 client.setOptions(ClusterClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
