@@ -21,6 +21,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.twisterlab.ratelimit.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,45 +61,18 @@ final class RedisBackend implements CacheBackend {
     private @Nullable Connected connected;
 
     /**
-     * @param seeds       one URI (single node or Sentinel) or the Cluster's seed nodes
-     * @param cluster     whether {@code seeds} are Cluster seeds
-     * @param description where Redis is, without credentials, for logs
-     * @param timeout     bound on connecting and on every command
+     * @param endpoint a parsed {@code redis.url}
+     * @param timeout  bound on connecting and on every command
      */
-    RedisBackend(List<RedisURI> seeds, boolean cluster, String description, Duration timeout) {
-        if (seeds.isEmpty() || (!cluster && seeds.size() != 1)) {
-            throw new IllegalArgumentException("expected one Redis URI or a Cluster seed list");
-        }
+    RedisBackend(RedisEndpoint endpoint, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        this.seeds = List.copyOf(seeds);
+        this.seeds = endpoint.lettuceUris();
         this.seeds.forEach(uri -> uri.setTimeout(timeout));
-        this.cluster = cluster;
-        this.description = description;
+        this.cluster = endpoint.topology() == RedisEndpoint.Topology.CLUSTER;
+        this.description = endpoint.redacted();
         this.timeout = timeout;
-    }
-
-    // TEMPORARY until the ratelimit module's parser is public (store16 "endpoint:" commit)
-    static RedisBackend fromUrl(String url, Duration timeout) {
-        boolean cluster = url.startsWith("redis-cluster://") || url.startsWith("rediss-cluster://");
-        List<RedisURI> uris = new ArrayList<>();
-        try {
-            if (cluster) {
-                String rest = url.substring(url.indexOf("://") + 3);
-                String scheme = url.startsWith("rediss") ? "rediss://" : "redis://";
-                String user = rest.contains("@") ? rest.substring(0, rest.lastIndexOf('@') + 1) : "";
-                rest = rest.substring(user.length());
-                for (String host : rest.split(",")) {
-                    uris.add(RedisURI.create(scheme + user + host));
-                }
-            } else {
-                uris.add(RedisURI.create(url));
-            }
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid Redis URL");
-        }
-        return new RedisBackend(uris, cluster, url.replaceAll("//[^@/]*@", "//***@"), timeout);
     }
 
     @Override
