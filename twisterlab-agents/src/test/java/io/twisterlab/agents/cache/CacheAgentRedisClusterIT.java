@@ -2,6 +2,8 @@ package io.twisterlab.agents.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.twisterlab.agents.monitoring.MonitoringAgentProvider;
+import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.spi.ProviderContext;
 import io.twisterlab.ratelimit.redis.RedisClusterProcess;
@@ -127,6 +129,16 @@ class CacheAgentRedisClusterIT extends CacheBehaviour {
             assertThat(ok(other, "cache_delete", Map.of("key", key))).containsEntry("deleted", true);
         }
         assertThat(ok(agent, "cache_keys", Map.of())).containsEntry("keys", List.of());
+    }
+
+    @Test
+    void theMonitoringRedisProbeOfTheClusterUrlPingsEveryMaster() throws Exception {
+        ProviderContext context = ProviderContext.builder().config("cache.backend", "redis")
+                .config("redis.url", cluster.seedUri()).build();
+        assertThat(new MonitoringAgentProvider().createAgents(context)).as("the server's set-up accepts the URL")
+                .hasSize(1);
+        ServiceCheck probe = ServiceCheck.redis("redis", cluster.seedUri(), Duration.ofSeconds(1));
+        assertThat(probe.check()).isEqualTo(ServiceCheck.Result.healthy("PING answered by every master"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.twisterlab.agents.cache.CacheBehaviour.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
+import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.spi.ProviderContext;
@@ -28,7 +29,7 @@ class CacheAgentRedisSentinelIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void readsAndWritesThroughTheSentinelsAndFollowsTheFailoverWithoutARestart() {
+    void readsAndWritesThroughTheSentinelsAndFollowsTheFailoverWithoutARestart() throws Exception {
         try (RedisSentinelProcess sentinel = RedisSentinelProcess.start(3)) {
             CacheAgent agent = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
                     .config("cache.backend", "redis").config("redis.url", sentinel.sentinelUri()).build())
@@ -65,6 +66,9 @@ class CacheAgentRedisSentinelIT {
                 assertThat((List<String>) ok(agent, "cache_keys", Map.of()).get("keys"))
                         .containsExactlyInAnyOrder("before", "after");
                 assertThat(agent.health().status()).isEqualTo(HealthStatus.HEALTHY);
+                assertThat(ServiceCheck.redis("redis", sentinel.sentinelUri(), Duration.ofSeconds(1)).check())
+                        .as("the monitoring probe of the sentinel URL reaches the promoted master")
+                        .isEqualTo(ServiceCheck.Result.healthy("PING answered by every master"));
                 RedisClient promoted = RedisClient.create();
                 try {
                     assertThat(promoted.connect(io.lettuce.core.RedisURI.create("redis://127.0.0.1:"
