@@ -166,7 +166,17 @@ final class RedisBackend implements CacheBackend {
         }
         Connected c = connected;
         if (c == null) {
-            c = l.connect();
+            try {
+                c = l.connect();
+            } catch (RedisException e) {
+                if (!(e.getCause() instanceof IllegalStateException)) {
+                    throw e;
+                }
+                // Lettuce lost a race with its own handshake ("RedisHandshakeHandler not registered", seen about
+                // once in 60 connects refused by AUTH): not an answer from Redis, so one more attempt says what Redis
+                // says
+                c = l.connect();
+            }
             connected = c;
         }
         return c;
@@ -246,7 +256,7 @@ final class RedisBackend implements CacheBackend {
             Set<String> keys = new LinkedHashSet<>();
             ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
             for (RedisClusterCommands<String, String> master : c.masters()) {
-                if (!scanInto(master, args, keys, limit + 1L)) {
+                if (!scanInto(master, args, keys, limit + 1L) || keys.size() > limit) {
                     break;
                 }
             }
@@ -269,7 +279,7 @@ final class RedisBackend implements CacheBackend {
         while (true) {
             keys.addAll(cursor.getKeys());
             if (cursor.isFinished()) {
-                return keys.size() < bound;
+                return true;
             }
             if (keys.size() >= bound) {
                 return false;
@@ -289,9 +299,8 @@ final class RedisBackend implements CacheBackend {
             long serverMemory = 0;
             boolean memoryKnown = true;
             for (RedisClusterCommands<String, String> master : masters) {
-                if (exact && !scanInto(master, args, seen, COUNT_BOUND)) {
-                    exact = false;
-                }
+                // past the bound, the remaining masters are not scanned and the count is a lower bound
+                exact = exact && seen.size() < COUNT_BOUND && scanInto(master, args, seen, COUNT_BOUND);
                 serverKeys += master.dbsize();
                 @Nullable Long memory = usedMemory(master.info("memory"));
                 memoryKnown &= memory != null;

@@ -1,6 +1,7 @@
 package io.twisterlab.agents.cache;
 
 import static io.twisterlab.agents.cache.CacheBehaviour.ok;
+import static io.twisterlab.agents.cache.CacheBehaviour.redisAgent;
 import static io.twisterlab.agents.cache.CacheBehaviour.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +11,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
-import io.twisterlab.core.spi.ProviderContext;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +62,7 @@ class CacheAgentRedisAuthIT {
     }
 
     private static CacheAgent agent(String url) {
-        CacheAgent agent = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
-                .config("cache.backend", "redis").config("redis.url", url).build()).iterator().next();
-        agent.start();
-        return agent;
+        return redisAgent(url, CacheAgent.DEFAULT_NAMESPACE);
     }
 
     @Test

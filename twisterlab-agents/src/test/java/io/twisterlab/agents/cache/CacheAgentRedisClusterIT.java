@@ -64,13 +64,8 @@ class CacheAgentRedisClusterIT extends CacheBehaviour {
         other.stop();
     }
 
-    /** An agent as the server builds it, from {@code cache.backend} and {@code redis.url}. */
     private static CacheAgent agent(String namespace) {
-        CacheAgent agent = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
-                .config("cache.backend", "redis").config("redis.url", cluster.seedUri())
-                .config("cache.namespace", namespace).build()).iterator().next();
-        agent.start();
-        return agent;
+        return redisAgent(cluster.seedUri(), namespace);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.twisterlab.agents.cache;
 
 import static io.twisterlab.agents.cache.CacheBehaviour.ok;
+import static io.twisterlab.agents.cache.CacheBehaviour.redisAgent;
 import static io.twisterlab.agents.cache.CacheBehaviour.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +9,6 @@ import io.lettuce.core.RedisClient;
 import io.twisterlab.agents.monitoring.ServiceCheck;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
-import io.twisterlab.core.spi.ProviderContext;
 import io.twisterlab.ratelimit.redis.RedisSentinelProcess;
 import java.time.Duration;
 import java.util.List;
@@ -31,10 +31,7 @@ class CacheAgentRedisSentinelIT {
     @SuppressWarnings("unchecked")
     void readsAndWritesThroughTheSentinelsAndFollowsTheFailoverWithoutARestart() throws Exception {
         try (RedisSentinelProcess sentinel = RedisSentinelProcess.start(3)) {
-            CacheAgent agent = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
-                    .config("cache.backend", "redis").config("redis.url", sentinel.sentinelUri()).build())
-                    .iterator().next();
-            agent.start();
+            CacheAgent agent = redisAgent(sentinel.sentinelUri(), CacheAgent.DEFAULT_NAMESPACE);
             try {
                 ok(agent, "cache_set", Map.of("key", "before", "value", Map.of("n", 1)));
                 assertThat(ok(agent, "cache_get", Map.of("key", "before"))).containsEntry("value", Map.of("n", 1));
