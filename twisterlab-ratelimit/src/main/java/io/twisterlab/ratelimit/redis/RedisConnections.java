@@ -7,8 +7,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -16,9 +18,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns a URI into a Lettuce client owned by the store, and connects it on demand. */
 final class RedisConnections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
+
+    /** Period of the Cluster topology refresh on top of the adaptive one (MOVED, ASK, reconnects, failovers). */
+    static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
     private RedisConnections() {
     }
@@ -50,12 +59,20 @@ final class RedisConnections {
             if (cluster) {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);
                 client.setOptions(ClusterClientOptions.builder()
+                        // MOVED/ASK are followed by Lettuce itself (redirects); the topology is refreshed on them,
+                        // on reconnects and failovers (adaptive triggers) and every 30 s (periodic)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers()
+                                .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                                .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+                                .build())
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .socketOptions(socket)
                         .timeoutOptions(timeouts)
                         .build());
                 return new Client(() -> {
                     StatefulRedisClusterConnection<String, String> connection = client.connect();
+                    openNodeConnections(connection);
                     return new Owned(connection.async(), connection::close);
                 }, () -> {
                     client.shutdown();
@@ -78,6 +95,23 @@ final class RedisConnections {
         } catch (RuntimeException e) {
             resources.shutdown();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the connection to every master now: Lettuce opens them lazily, on a node's first command or redirect, so
+     * the first decisions after a {@code MOVED}/{@code ASK} would pay a TCP and protocol handshake inside their
+     * timeout. A node that cannot be reached now is left to Lettuce (it connects on demand).
+     */
+    private static void openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.getRole().isUpstream()) {
+                try {
+                    connection.getConnection(node.getNodeId());
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot open a connection to cluster node {} yet: {}", node.getUri(), e.toString());
+                }
+            }
         }
     }
 
