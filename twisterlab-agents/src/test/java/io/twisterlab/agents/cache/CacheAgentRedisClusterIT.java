@@ -14,6 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +128,31 @@ class CacheAgentRedisClusterIT extends CacheBehaviour {
             assertThat(ok(other, "cache_delete", Map.of("key", key))).containsEntry("deleted", true);
         }
         assertThat(ok(agent, "cache_keys", Map.of())).containsEntry("keys", List.of());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void concurrentCallsOfOneAgentOnEveryMasterAllSucceed() throws Exception {
+        List<String> keys = keysOnEveryMaster(5);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Map<String, Object>>> calls = new ArrayList<>();
+            for (String key : keys) {
+                calls.add(pool.submit(() -> ok(agent, "cache_set", Map.of("key", key, "value", key))));
+                calls.add(pool.submit(() -> ok(other, "cache_keys", Map.of("limit", 3))));
+                calls.add(pool.submit(() -> ok(other, "cache_stats", Map.of())));
+            }
+            for (Future<Map<String, Object>> call : calls) {
+                call.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String key : keys) {
+            assertThat(ok(other, "cache_get", Map.of("key", key))).containsEntry("value", key);
+        }
+        assertThat((List<String>) ok(other, "cache_keys", Map.of("limit", 1000)).get("keys"))
+                .containsExactlyInAnyOrderElementsOf(keys);
     }
 
     @Test
