@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Redis store through Sentinel with the default settings (50 ms timeout, local fallback): two stores share exact
- * limits; when the master dies under load the same store follows the promoted replica, and the test measures what
+ * limits (one sentinel); when the master dies under load (three sentinels, quorum two) the same store follows the promoted replica, and the test measures what
  * the failover cost (decisions taken by the failure policy, time to recovery, acknowledged writes lost).
  */
 class RedisSentinelStoreIT {
@@ -58,7 +58,7 @@ class RedisSentinelStoreIT {
                 storeErrors.incrementAndGet();
             }
         };
-        try (RedisSentinelProcess sentinel = RedisSentinelProcess.start(1);
+        try (RedisSentinelProcess sentinel = RedisSentinelProcess.start(3);
              RedisStore store = RedisStore.builder(sentinel.sentinelUri()).listener(listener).build()) {
             // state before the failure, replicated for sure (WAIT): it must carry over
             for (int i = 0; i < 10; i++) {
