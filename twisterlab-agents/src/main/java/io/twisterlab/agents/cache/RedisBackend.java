@@ -117,6 +117,9 @@ final class RedisBackend implements CacheBackend {
         }, () -> shutdown(client::shutdown, resources));
     }
 
+    // topology refreshed on MOVED, ASK and reconnects: Lettuce 6 needs enableAllAdaptiveRefreshTriggers(); Lettuce 7
+    // enables them by default and deprecates the call
+    @SuppressWarnings("deprecation")
     private Link clusterLink() {
         ClientResources resources = resources();
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
@@ -131,8 +134,28 @@ final class RedisBackend implements CacheBackend {
                 .build());
         return new Link(() -> {
             StatefulRedisClusterConnection<String, String> connection = client.connect();
+            openMasterConnections(connection);
             return new Connected(connection.sync(), () -> masters(connection), connection::close);
         }, () -> shutdown(client::shutdown, resources));
+    }
+
+    /**
+     * Opens the connections to every master now, by node id (SCAN, counts) and by host and port (what Lettuce 7
+     * routes slots through). Lettuce opens them lazily, on a node's first command, and with {@code REJECT_COMMANDS}
+     * Lettuce 7.7 rejects that first command ("Currently not connected") while the connection is still being made. A master that cannot be reached now is left to Lettuce (it connects on
+     * demand; its keys are {@code backend_unavailable} meanwhile).
+     */
+    private static void openMasterConnections(StatefulRedisClusterConnection<String, String> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.getRole().isUpstream()) {
+                try {
+                    connection.getConnection(node.getNodeId());
+                    connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+                } catch (RedisException e) {
+                    LOG.debug("cannot open a connection to a cluster master yet: {}", e.getClass().getSimpleName());
+                }
+            }
+        }
     }
 
     /** One command interface per master the connection knows of, so that SCAN and counts cover the whole Cluster. */
