@@ -20,7 +20,16 @@ record Kustomization(
         @Nullable List<String> resources,
         @Nullable List<Generator> secretGenerator,
         @Nullable List<Generator> configMapGenerator,
-        @Nullable List<Image> images) {
+        @Nullable List<Image> images,
+        @Nullable List<Patch> patches) {
+
+    /** An inline strategic-merge patch (the variants delete base objects with {@code $patch: delete}). */
+    record Patch(String patch) {
+    }
+
+    List<Patch> patchList() {
+        return patches == null ? List.of() : patches;
+    }
 
     record Generator(String name, @Nullable String type, @Nullable List<String> envs, @Nullable List<String> files,
                      @Nullable List<String> literals, @Nullable GeneratorOptions options) {

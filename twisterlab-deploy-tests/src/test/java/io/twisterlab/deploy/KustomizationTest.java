@@ -23,7 +23,8 @@ class KustomizationTest {
             "k8s/monitoring/prometheus-scrape-config.yaml",              // prometheus.yml fragment
             "k8s/README.md", "k8s/.gitignore", "k8s/generate-secrets.sh");
 
-    static final List<Path> KUSTOMIZATIONS = List.of(Repo.k8s(), Repo.path("k8s/monitoring"));
+    static final List<Path> KUSTOMIZATIONS = List.of(Repo.k8s(), Repo.path("k8s/monitoring"),
+            Repo.path(ManagedRedisClusterVariantTest.VARIANT));
 
     @Test
     void everyFileUnderK8sIsReferencedByAKustomizationOrDeliberatelyNot() {

@@ -85,7 +85,9 @@ public final class Settings {
                     "most concurrent decisions one Redis script call carries (1: one call per decision)"),
             new Setting("ratelimit.memory_max_keys", "TWISTERLAB_RATELIMIT_MEMORY_MAX_KEYS", "100000",
                     "cap on clients tracked by the memory store (and the redis store's local fallback)"),
-            new Setting("redis.url", "TWISTERLAB_REDIS_URL", "", "redis://host:6379 (rate-limit store and cache)"),
+            new Setting("redis.url", "TWISTERLAB_REDIS_URL", "",
+                    "redis://host:6379, rediss://, redis-sentinel://h:26379#master, redis-cluster://h1:p1,h2:p2 "
+                    + "(rate-limit store and cache)"),
             new Setting("redis.timeout_ms", "TWISTERLAB_REDIS_TIMEOUT_MS", "", "Redis call timeout of the cache agent"),
             new Setting("database.url", "TWISTERLAB_DATABASE_URL", "",
                     "JDBC URL of the database agent; empty = embedded H2"),

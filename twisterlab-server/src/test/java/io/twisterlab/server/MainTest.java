@@ -103,12 +103,17 @@ class MainTest {
     }
 
     @Test
-    void anInvalidRedisUrlForTheRateLimitStoreExitsWith1WithoutItsPassword() {
+    void anInvalidRedisUrlExitsWith2NamingTheSettingWithoutItsPassword() {
         assertThat(run(Map.of("TWISTERLAB_RATELIMIT_STORE", "redis", "TWISTERLAB_REDIS_URL",
-                "redis://user:hunter2@redis:99999"), "--port", "0")).isEqualTo(1);
-        assertThat(err()).startsWith("twisterlab: cannot start: rate-limit store redis (TWISTERLAB_RATELIMIT_STORE): "
-                + "redis.url (TWISTERLAB_REDIS_URL) redis://***@redis:99999: invalid Redis URI")
-                .contains("Port out of range").doesNotContain("hunter2");
+                "redis://user:hunter2@redis:99999"), "--port", "0")).isEqualTo(2);
+        assertThat(err()).contains("invalid setting redis.url (TWISTERLAB_REDIS_URL): port of host redis is not a "
+                + "number from 1 to 65535").doesNotContain("hunter2");
+        assertThat(err().lines().count()).isEqualTo(1);
+        err.reset();
+        assertThat(run(Map.of("TWISTERLAB_REDIS_URL", "redis-sentinel://hunter2@s1:26379,s2:26379"), "--port", "0"))
+                .isEqualTo(2);
+        assertThat(err()).contains("invalid setting redis.url (TWISTERLAB_REDIS_URL): redis-sentinel:// needs the "
+                + "master's name after '#'").doesNotContain("hunter2");
         assertThat(err().lines().count()).isEqualTo(1);
     }
 

@@ -71,8 +71,14 @@ class ServerConfigTest {
         assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "http://redis:6379"), "redis.url", "TWISTERLAB_REDIS_URL",
                 "redis://");
         assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "redis:6379"), "redis.url");
-        assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_REDIS_URL", "rediss://redis:6380"), Map.of())
-                .agentConfig()).containsEntry("redis.url", "rediss://redis:6380");
+        for (String url : List.of("rediss://redis:6380", "redis-sentinel://:pw@s1:26379,s2:26379/2#mymaster",
+                "redis-cluster://n1:7000,n2:7000", "rediss-cluster://user:pw@n1:7000,n2:7000")) {
+            assertThat(ServerConfig.load(null, Map.of("TWISTERLAB_REDIS_URL", url), Map.of())
+                    .agentConfig()).containsEntry("redis.url", url);
+        }
+        assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "redis-cluster://n1:7000,n2:7000/3"), "redis.url",
+                "database 0 only");
+        assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "redis://n1:7000,n2:7000"), "redis.url", "one host");
         assertInvalid(Map.of("TWISTERLAB_CACHE_BACKEND", "redis"), "redis.url", "cache.backend", "required");
         // host and CORS origins
         assertInvalid(Map.of("TWISTERLAB_HOST", "h".repeat(254)), "server.host");

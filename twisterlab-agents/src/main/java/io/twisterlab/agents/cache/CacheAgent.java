@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twisterlab.core.AbstractCoreAgent;
+import io.twisterlab.core.AgentError;
 import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
@@ -145,8 +146,10 @@ public final class CacheAgent extends AbstractCoreAgent {
             return AgentHealth.of(HealthStatus.HEALTHY, backend.name() + " backend answered",
                     Map.of("backend", backend.name(), "latency_ms", latency));
         } catch (CacheBackendException e) {
-            return AgentHealth.of(HealthStatus.UNHEALTHY, backend.name() + " backend is not available",
-                    Map.of("backend", backend.name()));
+            AgentResponse failure = unavailable(e);
+            return AgentHealth.of(HealthStatus.UNHEALTHY, failure.findError().map(AgentError::message)
+                            .orElse(backend.name() + " backend is not available"),
+                    Map.of("backend", backend.name(), "error", failure.errorCode().orElse("backend_unavailable")));
         }
     }
 
@@ -297,11 +300,15 @@ public final class CacheAgent extends AbstractCoreAgent {
     }
 
     private AgentResponse unavailable(CacheBackendException e) {
-        return e.unavailable()
-                ? AgentResponse.failure("backend_unavailable", "The " + backend.name()
-                        + " cache backend is not available; nothing was read or changed")
-                : AgentResponse.failure("backend_error", "The " + backend.name() + " cache backend refused the "
-                        + "operation");
+        return switch (e.reason()) {
+            case UNAVAILABLE -> AgentResponse.failure("backend_unavailable", "The " + backend.name()
+                    + " cache backend is not available; nothing was read or changed");
+            case REFUSED -> AgentResponse.failure("backend_error", "The " + backend.name() + " cache backend refused "
+                    + "the operation");
+            case AUTHENTICATION -> AgentResponse.failure("backend_auth_failed", "The " + backend.name()
+                    + " cache backend refused the credentials (wrong or missing password in its URL); nothing was "
+                    + "read or changed");
+        };
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.List;
  * Builds the {@code cache} agent: {@code cache.backend} ({@code memory}, the default, or {@code redis}),
  * {@code cache.namespace} (default {@code twisterlab:cache:}), {@code cache.max_entries} (memory backend,
  * default 10000), {@code cache.max_bytes} (memory backend, at least 4 MiB, default 64 MiB: keys and values at two
- * bytes per character, so a 1 MiB value always fits), {@code redis.url} (redis backend, default {@code redis://localhost:6379}) and
+ * bytes per character, so a 1 MiB value always fits), {@code redis.url} (redis backend, default
+ * {@code redis://localhost:6379}; also {@code redis-sentinel://…#master} and {@code redis-cluster://…}, see
+ * {@link CacheBackend#redis(String, Duration)}) and
  * {@code redis.timeout_ms} (default 2000). {@code agents.cache.enabled=false} disables it.
  *
  * <pre>{@code
@@ -36,7 +38,8 @@ public final class CacheAgentProvider implements AgentProvider {
             try {
                 backend = CacheBackend.redis(url, timeout);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("setting 'redis.url' is not a valid Redis URL", e);
+                // RedisEndpoint's messages never quote the credentials
+                throw new IllegalArgumentException("setting 'redis.url' is invalid: " + e.getMessage(), e);
             }
         } else {
             backend = CacheBackend.inMemory(ProviderConfig.intInRange(context, "cache.max_entries", 10_000, 1,

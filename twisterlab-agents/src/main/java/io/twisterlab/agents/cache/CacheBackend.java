@@ -1,6 +1,7 @@
 package io.twisterlab.agents.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.twisterlab.ratelimit.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +73,17 @@ public interface CacheBackend extends AutoCloseable {
         return new CaffeineBackend(maxEntries, DEFAULT_MAX_BYTES, ticker);
     }
 
-    /** Redis through Lettuce; {@code timeout} bounds every command. */
+    /**
+     * Redis through Lettuce; {@code timeout} bounds connecting and every command. {@code redisUrl} is
+     * {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://…} (TLS),
+     * {@code redis-sentinel://[password@]host:port[,host:port…][/db]#master} (follows failover) or
+     * {@code redis-cluster://[password@]host:port[,host:port…]} ({@code rediss-cluster://} for TLS), parsed by
+     * {@link RedisEndpoint}, the one parser the rate-limit store and the server use too.
+     *
+     * @throws IllegalArgumentException if the URL is invalid; the message never contains its credentials
+     */
     static CacheBackend redis(String redisUrl, Duration timeout) {
-        return new RedisBackend(redisUrl, timeout);
+        return new RedisBackend(RedisEndpoint.parse(redisUrl), timeout);
     }
 
     /**

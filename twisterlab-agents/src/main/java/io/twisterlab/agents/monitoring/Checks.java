@@ -1,5 +1,7 @@
 package io.twisterlab.agents.monitoring;
 
+import io.twisterlab.agents.cache.CacheBackend;
+import io.twisterlab.agents.cache.CacheBackendException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -131,6 +133,34 @@ final class Checks {
         @Override
         public String toString() {
             return "Redis[" + name + ", " + uri.getHost() + ":" + uri.getPort() + "]";
+        }
+    }
+
+    /** A Sentinel or Cluster URL: PING through a client made for the probe (on demand, so not kept open). */
+    record RedisTopology(String name, String url, String redacted, Duration timeout) implements ServiceCheck {
+        @Override
+        public String kind() {
+            return "redis";
+        }
+
+        @Override
+        public Result check() {
+            CacheBackend backend = CacheBackend.redis(url, timeout);
+            try {
+                backend.start();
+                backend.ping();
+                return Result.healthy("PING answered by every master");
+            } catch (CacheBackendException e) {
+                return Result.unhealthy(e.reason() == CacheBackendException.Reason.AUTHENTICATION
+                        ? "reachable, but authentication failed" : "no master answered PING");
+            } finally {
+                backend.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RedisTopology[" + name + ", " + redacted + "]";
         }
     }
 

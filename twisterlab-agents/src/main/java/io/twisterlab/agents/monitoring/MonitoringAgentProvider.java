@@ -34,8 +34,12 @@ public final class MonitoringAgentProvider implements AgentProvider {
                     CHECK_TIMEOUT));
         }
         if (ProviderConfig.oneOf(context, "cache.backend", "memory", "memory", "redis").equals("redis")) {
-            builder.serviceCheck(ServiceCheck.redis("redis",
-                    uri(context, "redis.url", "redis://localhost:6379"), CHECK_TIMEOUT));
+            try {
+                builder.serviceCheck(ServiceCheck.redis("redis",
+                        ProviderConfig.string(context, "redis.url", "redis://localhost:6379"), CHECK_TIMEOUT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("setting 'redis.url' is invalid: " + e.getMessage(), e);
+            }
         }
         if (context.config("llm.url").isPresent()) {
             URI base = uri(context, "llm.url", "");

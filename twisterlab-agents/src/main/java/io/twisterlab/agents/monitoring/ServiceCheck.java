@@ -1,6 +1,7 @@
 package io.twisterlab.agents.monitoring;
 
 import io.twisterlab.core.HealthStatus;
+import io.twisterlab.ratelimit.redis.RedisEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,6 +39,20 @@ public interface ServiceCheck {
      */
     static ServiceCheck redis(String name, URI redisUri, Duration timeout) {
         return new Checks.Redis(name, redisUri, timeout);
+    }
+
+    /**
+     * Probes the Redis of a {@code redis.url} in any form {@link io.twisterlab.ratelimit.redis.RedisEndpoint} accepts:
+     * one node as {@link #redis(String, URI, Duration)} does; the master a Sentinel group names, or every master of
+     * a Cluster, with {@code PING} over a short-lived client.
+     *
+     * @throws IllegalArgumentException if the URL is invalid (the message never quotes its credentials)
+     */
+    static ServiceCheck redis(String name, String redisUrl, Duration timeout) {
+        RedisEndpoint endpoint = RedisEndpoint.parse(redisUrl);
+        return endpoint.topology() == RedisEndpoint.Topology.STANDALONE
+                ? new Checks.Redis(name, URI.create(redisUrl.strip()), timeout)
+                : new Checks.RedisTopology(name, redisUrl, endpoint.redacted(), timeout);
     }
 
     /** Sends {@code GET uri}; any 2xx status is healthy. */

@@ -9,6 +9,7 @@ import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.core.spi.ProviderContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,6 +89,29 @@ class CacheAgentMemoryTest extends CacheBehaviour {
                     bad[0].startsWith("redis") ? "redis" : "memory").config(bad[0], bad[1]).build();
             assertThatThrownBy(() -> provider.createAgents(context)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(bad[0]);
+        }
+    }
+
+    @Test
+    void providerTakesEveryRedisTopologyAndNeverQuotesTheCredentials() {
+        CacheAgentProvider provider = new CacheAgentProvider();
+        for (String url : List.of("redis://:pw@cache:6379/1", "rediss://cache:6380",
+                "redis-sentinel://:pw@s1:26379,s2:26379/0#mymaster", "redis-cluster://:pw@n1:7000,n2:7001",
+                "rediss-cluster://n1:7000")) {
+            assertThat(provider.createAgents(ProviderContext.builder().config("cache.backend", "redis")
+                    .config("redis.url", url).build())).as(url).hasSize(1);
+        }
+        for (String url : List.of("redis://:hunter2@cache:notaport", "redis-sentinel://:hunter2@s1:26379",
+                "redis-cluster://:hunter2@n1:7000/3", "memcached://:hunter2@cache:11211")) {
+            ProviderContext context = ProviderContext.builder().config("cache.backend", "redis")
+                    .config("redis.url", url).build();
+            assertThatThrownBy(() -> provider.createAgents(context)).as(url)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis.url")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+                        }
+                    });
         }
     }
 

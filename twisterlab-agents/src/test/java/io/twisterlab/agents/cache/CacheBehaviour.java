@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twisterlab.core.AgentCall;
 import io.twisterlab.core.AgentResponse;
+import io.twisterlab.core.spi.ProviderContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,18 @@ abstract class CacheBehaviour {
 
     static AgentResponse run(CacheAgent agent, String capability, Map<String, ?> args) {
         return agent.execute(AgentCall.of(capability, args));
+    }
+
+    /**
+     * A started agent as the server builds it, from {@code cache.backend=redis}, {@code redis.url} and the namespace,
+     * every other setting at its default.
+     */
+    static CacheAgent redisAgent(String redisUrl, String namespace) {
+        CacheAgent agent = (CacheAgent) new CacheAgentProvider().createAgents(ProviderContext.builder()
+                .config("cache.backend", "redis").config("redis.url", redisUrl).config("cache.namespace", namespace)
+                .build()).iterator().next();
+        agent.start();
+        return agent;
     }
 
     @SuppressWarnings("unchecked")

@@ -163,6 +163,28 @@ class MonitoringAgentTest {
     }
 
     /** A port that nothing listens on (bound, then released). */
+    @Test
+    void theRedisProbeTakesEveryRedisUrlFormAndNeverQuotesTheCredentials() throws Exception {
+        MonitoringAgentProvider provider = new MonitoringAgentProvider();
+        for (String url : List.of("redis://:pw@cache:6379", "redis-sentinel://:pw@s1:26379,s2:26379#mymaster",
+                "rediss-cluster://:pw@n1:7000,n2:7001")) {
+            assertThat(provider.createAgents(ProviderContext.builder().config("cache.backend", "redis")
+                    .config("redis.url", url).build())).as(url).hasSize(1);
+        }
+        ProviderContext bad = ProviderContext.builder().config("cache.backend", "redis")
+                .config("redis.url", "redis-cluster://:hunter2@n1:7000/3").build();
+        assertThatThrownBy(() -> provider.createAgents(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis.url").satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+                    }
+                });
+        ServiceCheck cluster = ServiceCheck.redis("redis", "redis-cluster://:hunter2@127.0.0.1:" + closedPort()
+                + ",127.0.0.1:" + closedPort(), Duration.ofSeconds(1));
+        assertThat(cluster.check()).isEqualTo(ServiceCheck.Result.unhealthy("no master answered PING"));
+        assertThat(cluster.toString()).doesNotContain("hunter2");
+    }
+
     static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

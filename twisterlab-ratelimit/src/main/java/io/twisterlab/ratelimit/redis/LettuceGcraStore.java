@@ -47,7 +47,7 @@ final class LettuceGcraStore implements RedisStore {
     private final GcraScript script;
     private final DecisionBatcher batcher;
 
-    private LettuceGcraStore(RedisStore.Builder b, ConnectionLifecycle connection) {
+    private LettuceGcraStore(RedisStore.Builder b, ConnectionLifecycle connection, boolean cluster) {
         this.name = b.name;
         this.keyHead = b.prefix + '{';
         this.timeoutNanos = b.timeout.toNanos();
@@ -58,27 +58,30 @@ final class LettuceGcraStore implements RedisStore {
                 b.failClosedRetryAfter, b.timeout, b.listener, b.breakerConfig);
         this.script = new GcraScript(b.name, b.testClock, b.testTtlPaddingMillis, failures::checkFallbackLimit);
         // on Redis Cluster the keys of different subjects live in different slots: one script call per decision
-        this.batcher = new DecisionBatcher(b.clusterConnection != null ? 1 : b.maxBatchSize, this::send);
+        this.batcher = new DecisionBatcher(cluster ? 1 : b.maxBatchSize, this::send);
     }
 
     static RedisStore create(RedisStore.Builder b) {
         if (b.connection != null) {
-            return new LettuceGcraStore(b, ConnectionLifecycle.injected(b.name, b.connection.async()));
+            return new LettuceGcraStore(b, ConnectionLifecycle.injected(b.name, b.connection.async()), false);
         }
         if (b.clusterConnection != null) {
-            return new LettuceGcraStore(b, ConnectionLifecycle.injected(b.name, b.clusterConnection.async()));
+            return new LettuceGcraStore(b, ConnectionLifecycle.injected(b.name, b.clusterConnection.async()), true);
         }
         // the injected forms are not warmed up: their caller owns the connection and its start-up
         String uri = Objects.requireNonNull(b.uri, "uri");
         RedisConnections.Client client;
+        boolean cluster;
         try {
+            cluster = RedisEndpoint.parse(uri).topology() == RedisEndpoint.Topology.CLUSTER;
             client = RedisConnections.client(uri, b.connectTimeout, b.timeout.multipliedBy(20));
         } catch (RuntimeException e) {
             // no cause attached: parser messages quote the URI, and so its password
             throw new RateLimitStoreException("invalid Redis URI for the rate-limit store: "
                     + redact(String.valueOf(e.getMessage())));
         }
-        LettuceGcraStore store = new LettuceGcraStore(b, ConnectionLifecycle.owned(b.name, b.policy.configName(), client));
+        LettuceGcraStore store = new LettuceGcraStore(b, ConnectionLifecycle.owned(b.name, b.policy.configName(), client),
+                cluster);
         // If Redis cannot be reached the store starts degraded, as after a mid-run outage: the breaker is open, and
         // the first probe it lets through connects again.
         long start = System.nanoTime();

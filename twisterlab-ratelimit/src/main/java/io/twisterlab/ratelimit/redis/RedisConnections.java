@@ -7,62 +7,33 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns a URI into a Lettuce client owned by the store, and connects it on demand. */
 final class RedisConnections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
+
+    /** Period of the Cluster topology refresh on top of the adaptive one (MOVED, ASK, reconnects, failovers). */
+    static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
     private RedisConnections() {
     }
 
     /** What the store needs from a connection it created: its commands and how to close it. */
     record Owned(io.lettuce.core.api.async.BaseRedisAsyncCommands<String, String> commands, Runnable closer) {
-    }
-
-    static boolean isCluster(String uri) {
-        return uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://");
-    }
-
-    /**
-     * Splits {@code redis-cluster://[user:pass@]h1:p1,h2:p2[/...]} into one standard URI per seed node.
-     *
-     * @param uri a cluster URI
-     * @return {@code redis://} or {@code rediss://} URIs, one per host
-     */
-    static List<String> clusterSeeds(String uri) {
-        boolean tls = uri.startsWith("rediss-cluster://");
-        String rest = uri.substring(uri.indexOf("://") + 3);
-        String userInfo = "";
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            userInfo = rest.substring(0, at + 1);
-            rest = rest.substring(at + 1);
-        }
-        int end = rest.length();
-        for (char c : new char[] {'/', '?'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String suffix = rest.substring(end);
-        List<String> seeds = new ArrayList<>();
-        for (String host : rest.substring(0, end).split(",")) {
-            if (host.isBlank()) {
-                throw new IllegalArgumentException("empty host in cluster URI");
-            }
-            seeds.add((tls ? "rediss://" : "redis://") + userInfo + host.strip() + suffix);
-        }
-        return seeds;
     }
 
     /**
@@ -77,25 +48,32 @@ final class RedisConnections {
      */
     @SuppressWarnings("FutureReturnValueIgnored") // ClientResources.shutdown(): best effort at close, nothing to wait for
     static Client client(String uri, Duration connectTimeout, Duration commandTimeout) {
-        List<RedisURI> uris = new ArrayList<>();
-        for (String u : isCluster(uri) ? clusterSeeds(uri) : List.of(uri)) {
-            uris.add(RedisURI.create(u));
-        }
+        RedisEndpoint endpoint = RedisEndpoint.parse(uri);
+        List<RedisURI> uris = endpoint.lettuceUris();
+        boolean cluster = endpoint.topology() == RedisEndpoint.Topology.CLUSTER;
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         try {
             SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-            if (isCluster(uri)) {
+            if (cluster) {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);
                 client.setOptions(ClusterClientOptions.builder()
+                        // MOVED/ASK are followed by Lettuce itself (redirects); the topology is refreshed on them,
+                        // on reconnects and failovers (adaptive triggers) and every 30 s (periodic)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers()
+                                .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                                .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+                                .build())
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .socketOptions(socket)
                         .timeoutOptions(timeouts)
                         .build());
                 return new Client(() -> {
                     StatefulRedisClusterConnection<String, String> connection = client.connect();
+                    openNodeConnections(connection);
                     return new Owned(connection.async(), connection::close);
                 }, () -> {
                     client.shutdown();
@@ -118,6 +96,23 @@ final class RedisConnections {
         } catch (RuntimeException e) {
             resources.shutdown();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the connection to every master now: Lettuce opens them lazily, on a node's first command or redirect, so
+     * the first decisions after a {@code MOVED}/{@code ASK} would pay a TCP and protocol handshake inside their
+     * timeout. A node that cannot be reached now is left to Lettuce (it connects on demand).
+     */
+    private static void openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.getRole().isUpstream()) {
+                try {
+                    connection.getConnection(node.getNodeId());
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot open a connection to cluster node {} yet: {}", node.getUri(), e.toString());
+                }
+            }
         }
     }
 

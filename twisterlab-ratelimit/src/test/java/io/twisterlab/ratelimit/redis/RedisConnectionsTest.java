@@ -17,18 +17,6 @@ import org.junit.jupiter.api.Test;
 class RedisConnectionsTest {
 
     @Test
-    void splitsClusterUrisIntoSeedNodes() {
-        assertThat(RedisConnections.isCluster("redis-cluster://a:7000,b:7001")).isTrue();
-        assertThat(RedisConnections.isCluster("redis://a:6379")).isFalse();
-        assertThat(RedisConnections.clusterSeeds("redis-cluster://a:7000, b:7001"))
-                .containsExactly("redis://a:7000", "redis://b:7001");
-        assertThat(RedisConnections.clusterSeeds("rediss-cluster://user:secret@a:7000,b:7001/0?timeout=5s"))
-                .containsExactly("rediss://user:secret@a:7000/0?timeout=5s", "rediss://user:secret@b:7001/0?timeout=5s");
-        assertThatThrownBy(() -> RedisConnections.clusterSeeds("redis-cluster://a:7000,,b:7001"))
-                .hasMessageContaining("empty host");
-    }
-
-    @Test
     void validatesTheBuilder() {
         assertThatThrownBy(() -> RedisStore.builder("redis://x").keyPrefix("a{b"))
                 .hasMessageContaining("must not contain");

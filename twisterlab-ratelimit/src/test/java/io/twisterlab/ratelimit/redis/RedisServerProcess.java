@@ -112,17 +112,8 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Kills the server (like a crash: no save, connections dropped). */
     public void stop() {
         Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("redis-server did not stop");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        if (p != null) {
+            kill(p);
         }
     }
 
@@ -146,6 +137,20 @@ public final class RedisServerProcess implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
+        return spawn(command, log, port, password != null);
+    }
+
+    /**
+     * Starts a Redis process (server or sentinel) and waits until it answers {@code PING} on {@code port}.
+     *
+     * @param command    the command line
+     * @param log        where its output goes (read into the error when it does not come up)
+     * @param port       the port it listens on
+     * @param passworded whether {@code -NOAUTH} counts as an answer
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    static Process spawn(List<String> command, Path log, int port, boolean passworded) throws IOException {
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -153,18 +158,35 @@ public final class RedisServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new AssertionError("redis-server exited with " + p.exitValue() + ": " + Files.readString(log));
+                throw new AssertionError(command.get(0) + " exited with " + p.exitValue() + ": " + Files.readString(log));
             }
-            if (pings()) {
+            if (pings(port, passworded)) {
                 return p;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         p.destroyForcibly();
-        throw new AssertionError("redis-server did not answer PING within " + STARTUP + ": " + Files.readString(log));
+        throw new AssertionError(command.get(0) + " did not answer PING within " + STARTUP + ": " + Files.readString(log));
     }
 
-    private boolean pings() {
+    /**
+     * Kills a process like a crash and waits for it to end.
+     *
+     * @param p the process
+     */
+    static void kill(Process p) {
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("redis process did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean pings(int port, boolean passworded) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(1000);
@@ -176,20 +198,20 @@ public final class RedisServerProcess implements AutoCloseable {
             byte[] buf = new byte[7];
             int n = in.readNBytes(buf, 0, 7);
             String reply = new String(buf, 0, n, StandardCharsets.US_ASCII);
-            return reply.equals("+PONG\r\n") || (password != null && reply.startsWith("-NOAUTH"));
+            return reply.equals("+PONG\r\n") || (passworded && reply.startsWith("-NOAUTH"));
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         }
     }
 
-    private static Path findBinary() throws IOException {
+    static Path findBinary() throws IOException {
         String choice = System.getProperty(BINARY_PROPERTY, System.getenv().getOrDefault(BINARY_ENV, "embedded"));
         if (!choice.isBlank() && !choice.equals("embedded")) {
             Path chosen = Path.of(choice);

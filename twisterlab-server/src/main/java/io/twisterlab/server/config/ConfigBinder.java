@@ -5,6 +5,7 @@ import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.Limit;
 import io.twisterlab.ratelimit.StoreKind;
 import io.twisterlab.ratelimit.http.ClientIpResolver;
+import io.twisterlab.ratelimit.redis.RedisEndpoint;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import io.twisterlab.server.ConfigException;
 import io.twisterlab.server.ServerConfig;
@@ -71,8 +72,13 @@ final class ConfigBinder {
         }
         ServerConfig.ReadyRequires readyRequires = parse("server.ready_requires", ServerConfig.ReadyRequires::parse);
         String redisUrl = str("redis.url");
-        if (!redisUrl.isEmpty() && !redisUrl.matches("rediss?://\\S+")) {
-            throw invalid("redis.url", "expected redis://host:port or rediss://..., got a value without that scheme");
+        if (!redisUrl.isEmpty()) {
+            try {
+                RedisEndpoint.parse(redisUrl);
+            } catch (IllegalArgumentException e) {
+                // the parser's messages never quote the credentials
+                throw invalid("redis.url", String.valueOf(e.getMessage()));
+            }
         }
         ServerConfig.RateLimit rateLimit = rateLimit(redisUrl);
         if (str("cache.backend").strip().equalsIgnoreCase("redis") && redisUrl.isEmpty()) {

@@ -35,13 +35,14 @@ public final class Redaction {
 
     /**
      * A message without credentials: {@code password=}, {@code secret=}... parameters and URL user info
-     * ({@code redis://user:secret@host} becomes {@code redis://***@host}).
+     * ({@code redis://user:secret@host} becomes {@code redis://***@host}; everything up to the last {@code @} of the
+     * word goes, so a password with an unencoded {@code /} or {@code @} does not leak either).
      */
     public static String message(@Nullable String message) {
         if (message == null) {
             return "unknown error";
         }
         return message.replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*", "$1=***")
-                .replaceAll("//[^/@\\s]+@", "//***@");
+                .replaceAll("//\\S*@", "//***@");
     }
 }
