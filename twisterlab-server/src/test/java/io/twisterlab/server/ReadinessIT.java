@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twisterlab.core.AbstractCoreAgent;
+import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.testing.EchoAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +19,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /ready} with dependencies down, the built-in agents discovered with the defaults users get: an optional
  * dependency degrades the instance (200) and never delays the answer; only what {@code server.ready_requires} names
- * makes it unready.
+ * makes it unready. The agent health route reads the same results.
  */
 class ReadinessIT {
     /** The contract: Kubernetes' probe timeout is 2 s, and /ready never waits for a dependency. */
@@ -48,7 +52,9 @@ class ReadinessIT {
     }
 
     private HttpResponse<String> send(TwisterLabServer server, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.baseUri().resolve(path)).header("X-API-Key", OPERATOR);
+        // a route that waits for a dependency fails the test at this timeout instead of hanging it
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.baseUri().resolve(path)).header("X-API-Key", OPERATOR)
+                .timeout(Duration.ofSeconds(10));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -65,11 +71,26 @@ class ReadinessIT {
 
     /** GET /ready, asserting the request's own duration stays within the bound. */
     private HttpResponse<String> ready(TwisterLabServer server) {
+        return boundedGet(server, "/ready");
+    }
+
+    /** GET {@code path}, asserting the request's own duration stays within the bound. */
+    private HttpResponse<String> boundedGet(TwisterLabServer server, String path) {
         long start = System.nanoTime();
-        HttpResponse<String> r = send(server, "GET", "/ready", null);
+        HttpResponse<String> r = send(server, "GET", path, null);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).as("/ready answered in %s", took).isLessThan(READY_BOUND);
+        assertThat(took).as("%s answered in %s", path, took).isLessThan(READY_BOUND);
         return r;
+    }
+
+    /** The agent's health route: 200 within the bound, its last background result with an age. */
+    private JsonNode agentHealth(TwisterLabServer server, String agent) {
+        HttpResponse<String> r = boundedGet(server, "/api/v1/agents/" + agent + "/health");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.path("agent").asText()).isEqualTo(agent);
+        assertThat(body.path("age_seconds").isNumber()).as(r.body()).isTrue();
+        return body;
     }
 
     private void otherAgentsAnswer(TwisterLabServer server) {
@@ -98,6 +119,7 @@ class ReadinessIT {
                 assertThat(db.path("required").asBoolean()).isFalse();
                 assertThat(db.path("age_seconds").isNumber()).isTrue();
                 assertThat(body.path("checks").path("agent:monitoring").path("status").asText()).isEqualTo("healthy");
+                assertThat(agentHealth(server, "database").path("status").asText()).isEqualTo("unhealthy");
             }
             otherAgentsAnswer(server);
 
@@ -123,7 +145,54 @@ class ReadinessIT {
             assertThat(body.path("checks").path("agent:maestro").path("status").asText()).isEqualTo("degraded");
             assertThat(body.path("checks").path("agent:maestro").path("message").asText())
                     .contains("not reachable");
+            JsonNode maestro = agentHealth(server, "maestro");
+            assertThat(maestro.path("status").asText()).isEqualTo("degraded");
+            assertThat(maestro.path("message").asText()).contains("not reachable");
             otherAgentsAnswer(server);
+        }
+    }
+
+    /** An agent whose health check hangs until released, counting how often it was called. */
+    static final class HangingHealthAgent extends AbstractCoreAgent {
+        final AtomicInteger calls = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HangingHealthAgent() {
+            super("hanging", "A dependency that never answers", "1.0.0");
+            query("ping", "Pings").handler(inv -> Map.of());
+        }
+
+        @Override
+        public AgentHealth health() {
+            calls.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return AgentHealth.healthy("released");
+        }
+    }
+
+    @Test
+    void theAgentHealthRouteAnswersTheLastBackgroundResultAndNeverRunsTheCheckItself() {
+        HangingHealthAgent hanging = new HangingHealthAgent();
+        TwisterLabServer server = TwisterLabServer.builder(ServerConfig.fromSettings(Map.of("server.port", "0",
+                "auth.api_keys", ServerConfig.apiKeyEntry("operator", ServerConfig.Role.OPERATOR, OPERATOR))))
+                .discoverAgents(false).agent(hanging).agent(new EchoAgent()).build().start();
+        try (server) {
+            // start() waited for the first round: the hanging check was recorded as timed out
+            for (int i = 0; i < 20; i++) {
+                JsonNode body = agentHealth(server, "hanging");
+                assertThat(body.path("status").asText()).isEqualTo("unhealthy");
+                assertThat(body.path("message").asText()).isEqualTo("no answer within 2000 ms");
+                assertThat(agentHealth(server, "echo").path("status").asText()).isEqualTo("healthy");
+            }
+            // the first background run still hangs and is not started again; no request ran the check
+            assertThat(hanging.calls.get()).isEqualTo(1);
+            assertThat(ready(server).statusCode()).isEqualTo(200);
+        } finally {
+            hanging.release.countDown();
         }
     }
 

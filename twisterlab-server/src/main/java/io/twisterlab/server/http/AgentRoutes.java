@@ -1,12 +1,12 @@
 package io.twisterlab.server.http;
 
 import io.javalin.http.Context;
-import io.twisterlab.core.AgentHealth;
 import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.Capability;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.server.auth.Principal;
+import io.twisterlab.server.observe.HealthChecks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +17,12 @@ import java.util.Map;
 final class AgentRoutes {
     private final AgentRegistry registry;
     private final Bodies bodies;
+    private final HealthChecks checks;
 
-    AgentRoutes(AgentRegistry registry, Bodies bodies) {
+    AgentRoutes(AgentRegistry registry, Bodies bodies, HealthChecks checks) {
         this.registry = registry;
         this.bodies = bodies;
+        this.checks = checks;
     }
 
     void list(Context ctx) {
@@ -35,17 +37,19 @@ final class AgentRoutes {
         bodies.ok(ctx, agentJson(registry.get(ctx.pathParam("agent"))));
     }
 
+    /**
+     * The agent's last background health check (as {@code /ready} reads it): never runs the check itself, so a
+     * hanging dependency can neither delay the answer nor be made to run once per request.
+     */
     void health(Context ctx) {
         CoreAgent agent = registry.get(ctx.pathParam("agent"));
-        AgentHealth h = registry.health().agents().get(agent.name());
-        if (h == null) {
-            h = AgentHealth.unhealthy("no health reported");
-        }
+        HealthChecks.Result r = checks.results().getOrDefault("agent:" + agent.name(), HealthChecks.Result.STARTING);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agent", agent.name());
-        body.put("status", h.status().name().toLowerCase(Locale.ROOT));
-        body.put("message", h.message());
-        body.put("details", h.details());
+        body.put("status", r.state().id());
+        body.put("message", r.message());
+        body.put("details", r.details());
+        body.put("age_seconds", r.ageSeconds(checks.clock().instant()));
         bodies.ok(ctx, body);
     }
 

@@ -37,7 +37,7 @@ public final class HttpApp {
         this.json = new Json(config.bodyLimitBytes());
         Bodies bodies = new Bodies(json, config.bodyLimitBytes());
         this.gate = new RequestGate(auth, limiter, metrics);
-        this.agents = new AgentRoutes(registry, bodies);
+        this.agents = new AgentRoutes(registry, bodies, checks);
         this.system = new SystemRoutes(registry, auth, metrics, limiter,
                 new Readiness(registry, checks, limiter, config.readyRequires()), bodies, version, clock);
         this.login = new LoginRoute(auth, bodies);

@@ -4,13 +4,11 @@ import io.twisterlab.core.AgentRegistry;
 import io.twisterlab.server.ServerConfig.ReadyRequires;
 import io.twisterlab.server.observe.HealthChecks;
 import io.twisterlab.server.ratelimit.RequestLimiter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Whether this instance should receive traffic, from the last results of the background checks (never waiting for
@@ -57,7 +55,7 @@ final class Readiness {
             Map<String, Object> check = new LinkedHashMap<>();
             check.put("status", r.state().id());
             check.put("message", r.message());
-            check.put("age_seconds", seconds(r.age(now)));
+            check.put("age_seconds", r.ageSeconds(now));
             check.put("required", required);
             out.put(e.getKey(), check);
             if (r.state() != HealthChecks.State.HEALTHY) {
@@ -86,9 +84,5 @@ final class Readiness {
             return new Report(true, failing.isEmpty() ? "ready" : "degraded", out, failing);
         }
         return new Report(false, status, out, failing);
-    }
-
-    private static @Nullable Double seconds(@Nullable Duration age) {
-        return age == null ? null : age.toMillis() / 1000.0;
     }
 }

@@ -87,22 +87,35 @@ public final class HealthChecks implements AutoCloseable {
      *
      * @param state   its state
      * @param message what was found ({@code not checked yet} while starting)
+     * @param details the facts the check reported (latency, counts; JSON-like), empty when it failed or timed out
      * @param at      when it was recorded; null while starting
      */
-    public record Result(State state, String message, @Nullable Instant at) {
-        static final Result STARTING = new Result(State.STARTING, "not checked yet", null);
+    public record Result(State state, String message, Map<String, Object> details, @Nullable Instant at) {
+        /** The result of a check that has not answered yet. */
+        public static final Result STARTING = new Result(State.STARTING, "not checked yet", null);
 
         public Result {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(message, "message");
+            details = Map.copyOf(details);
             if ((state == State.STARTING) != (at == null)) {
                 throw new IllegalArgumentException("a result has a time unless it is starting");
             }
         }
 
+        /** A result without details. */
+        public Result(State state, String message, @Nullable Instant at) {
+            this(state, message, Map.of(), at);
+        }
+
         /** How old the result is at {@code now}; null while starting. */
         public @Nullable Duration age(Instant now) {
             return at == null ? null : Duration.between(at, now);
+        }
+
+        /** {@link #age} in seconds with millisecond precision, as shown in JSON; null while starting. */
+        public @Nullable Double ageSeconds(Instant now) {
+            return at == null ? null : Duration.between(at, now).toMillis() / 1000.0;
         }
     }
 
@@ -280,7 +293,7 @@ public final class HealthChecks implements AutoCloseable {
                     case HEALTHY -> State.HEALTHY;
                     case DEGRADED -> State.DEGRADED;
                     case UNHEALTHY -> State.UNHEALTHY;
-                }, health.message(), clock.instant());
+                }, health.message(), health.details(), clock.instant());
             } catch (RuntimeException e) {
                 LOG.warn("health check {} threw", run.name, e);
                 result = new Result(State.UNHEALTHY, "health check failed: " + e.getClass().getSimpleName(),
