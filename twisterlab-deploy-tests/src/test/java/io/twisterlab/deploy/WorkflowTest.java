@@ -82,13 +82,42 @@ class WorkflowTest {
 
     @Test
     void everyActionIsPinnedToAVersion() {
-        for (String name : List.of("ci.yml", "cd.yml")) {
+        for (String name : List.of("ci.yml", "cd.yml", "ephemeral.yml")) {
             workflow(name).path("jobs").forEach(job -> job.path("steps").forEach(step -> {
                 if (step.has("uses")) {
                     assertThat(step.path("uses").asText()).as("%s: %s", name, step.path("name")).matches(USES);
                 }
             }));
         }
+    }
+
+    @Test
+    void ephemeralEnvironmentRunsTheScriptsStepsAndAlwaysDeletesTheCluster() {
+        String text = Repo.read(".github/workflows/ephemeral.yml");
+        assertThat(text).contains("NOT RUN YET");
+        JsonNode job = workflow("ephemeral.yml").path("jobs").path("kind");
+        List<String> runs = runs(job);
+        String script = Repo.read("scripts/ephemeral-env.sh");
+        List<String> subcommands = new ArrayList<>();
+        for (String run : runs) {
+            Matcher m = Pattern.compile("scripts/ephemeral-env\\.sh (\\w+)").matcher(run);
+            while (m.find()) {
+                subcommands.add(m.group(1));
+                assertThat(script).as("the script has a '%s' step", m.group(1)).contains("\n  " + m.group(1) + ") ");
+            }
+        }
+        assertThat(subcommands).containsExactly("up", "check", "down");
+        job.path("steps").forEach(step -> {
+            if (step.path("run").asText().contains("ephemeral-env.sh down")) {
+                assertThat(step.path("if").asText()).isEqualTo("always()");
+            }
+        });
+        // the script waits for and forwards to the Deployment of k8s/, in its namespace
+        assertThat(script).contains("DEPLOYMENT=\"" + m.apiDeployment().getMetadata().getName() + "\"",
+                "NAMESPACE=\"" + Manifests.NAMESPACE + "\"", "k8s/generate-secrets.sh", "rollout status",
+                "port-forward", "TWISTERLAB_E2E_BASE_URL=", "-Dit.test=DocsBrowserIT", "kind delete cluster");
+        assertThat(script).contains("newName: twisterlab").contains(Repo.read("k8s/kustomization.yaml")
+                .replaceAll("(?s).*newName: (\\S+).*", "name: $1"));
     }
 
     private static List<String> runs(JsonNode job) {

@@ -64,10 +64,19 @@ final class Http {
     }
 
     static JsonNode json(HttpResponse<String> response) {
+        return json(response.statusCode() + "", response.body());
+    }
+
+    /** A body read elsewhere (e.g. from a page), as JSON. */
+    static JsonNode json(String body) {
+        return json("page", body);
+    }
+
+    private static JsonNode json(String origin, String body) {
         try {
-            return JSON.readTree(response.body());
+            return JSON.readTree(body);
         } catch (IOException e) {
-            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+            throw new AssertionError("not JSON (" + origin + "): " + body, e);
         }
     }
 

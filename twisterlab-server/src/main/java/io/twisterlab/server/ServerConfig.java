@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * @param executionTimeout default timeout of capabilities that declare none ({@code server.execution_timeout_ms})
  * @param corsOrigins      allowed CORS origins; empty disables CORS ({@code server.cors_origins})
  * @param readyRequires    the checks that gate {@code /ready} ({@code server.ready_requires}); default none
+ * @param docsEnabled      whether {@code /docs} and {@code /api/v1/openapi.json} are served, without a key
+ *                         ({@code server.docs_enabled}, default true)
  * @param auth             authentication settings
  * @param rateLimit        rate-limit settings
  * @param accessOverrides  per-agent / per-capability role overrides ({@code access.overrides}, YAML only)
@@ -56,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record ServerConfig(String host, int port, long bodyLimitBytes, Duration shutdownTimeout,
                            Duration executionTimeout, List<String> corsOrigins, ReadyRequires readyRequires,
-                           Auth auth, RateLimit rateLimit,
+                           boolean docsEnabled, Auth auth, RateLimit rateLimit,
                            List<AccessOverride> accessOverrides, Map<String, String> agentConfig, LogFormat logFormat,
                            Path pluginsDir, @Nullable Path configFile) {
 
@@ -167,7 +169,7 @@ public record ServerConfig(String host, int port, long bodyLimitBytes, Duration 
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", bodyLimitBytes=" + bodyLimitBytes
-                + ", readyRequires=" + readyRequires
+                + ", readyRequires=" + readyRequires + ", docsEnabled=" + docsEnabled
                 + ", auth=" + auth + ", rateLimit=" + rateLimit + ", accessOverrides=" + accessOverrides
                 + ", agentConfig=" + Redaction.settings(agentConfig) + ", logFormat=" + logFormat
                 + ", pluginsDir=" + pluginsDir + ", configFile=" + configFile + "]";

@@ -52,6 +52,8 @@ public final class Settings {
                     "comma-separated checks that gate /ready (ratelimit, agent:<name>); others only degrade it"),
             new Setting("server.plugins_dir", "TWISTERLAB_PLUGINS_DIR", "plugins",
                     "folder of plugin jars, each loaded with its own class loader; a missing folder means none"),
+            new Setting("server.docs_enabled", "TWISTERLAB_DOCS_ENABLED", "true",
+                    "serve /docs (Swagger UI) and /api/v1/openapi.json without a key; false = both 404"),
             new Setting("auth.mode", "TWISTERLAB_AUTH", "enabled",
                     "enabled | disabled (disabled refused unless server.host is loopback)"),
             new Setting("auth.api_keys", "TWISTERLAB_API_KEYS", "",

@@ -194,6 +194,17 @@ public final class TwisterLabServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Every HTTP route registered on the app as {@code "METHOD path"} (Javalin's templates, e.g.
+     * {@code POST /api/v1/agents/{agent}/capabilities/{capability}}): what the OpenAPI test compares its document with.
+     */
+    List<String> registeredRoutes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .toList();
+    }
+
     /** {@code http://host:port} of the listener. */
     public URI baseUri() {
         String host = config.host();

@@ -357,16 +357,16 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         ServerConfig.RateLimit rl = c.rateLimit();
         assertThatThrownBy(() -> new ServerConfig(c.host(), 70000, c.bodyLimitBytes(), c.shutdownTimeout(),
-                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(),
+                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), c.docsEnabled(), c.auth(), rl, c.accessOverrides(),
                 c.agentConfig(), c.logFormat(), c.pluginsDir(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
         assertThatThrownBy(() -> new ServerConfig(c.host(), c.port(), 0, c.shutdownTimeout(), c.executionTimeout(),
-                c.corsOrigins(), c.readyRequires(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(),
+                c.corsOrigins(), c.readyRequires(), c.docsEnabled(), c.auth(), rl, c.accessOverrides(), c.agentConfig(), c.logFormat(),
                 c.pluginsDir(), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyLimitBytes");
         ServerConfig.Auth noAuth = new ServerConfig.Auth(false, List.of(), List.of(), null, Duration.ofMinutes(1),
                 Limit.parseAll("5/1m"));
         assertThatThrownBy(() -> new ServerConfig("0.0.0.0", c.port(), c.bodyLimitBytes(), c.shutdownTimeout(),
-                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), noAuth, rl, c.accessOverrides(),
+                c.executionTimeout(), c.corsOrigins(), c.readyRequires(), c.docsEnabled(), noAuth, rl, c.accessOverrides(),
                 c.agentConfig(), c.logFormat(), c.pluginsDir(), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
         assertThatThrownBy(() -> new ServerConfig.RateLimit(rl.enabled(), rl.store(), rl.defaultLimits(),
                 rl.failurePolicy(), 0.0, rl.trustedProxies(), rl.forwardedHeader(), rl.shadow(), rl.legacyHeaders(),

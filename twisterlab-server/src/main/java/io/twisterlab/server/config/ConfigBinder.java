@@ -89,7 +89,8 @@ final class ConfigBinder {
                     + "(TWISTERLAB_RATELIMIT_ENABLED) is false");
         }
         ServerConfig.LogFormat logFormat = parse("log.format", ConfigBinder::logFormat);
-        return new ServerConfig(host, port, bodyLimit, shutdown, execution, cors, readyRequires, auth(host), rateLimit,
+        return new ServerConfig(host, port, bodyLimit, shutdown, execution, cors, readyRequires,
+                bool("server.docs_enabled"), auth(host), rateLimit,
                 overrides(),
                 agentConfig(), logFormat, pluginsDir(), file);
     }

@@ -30,6 +30,7 @@ public final class HttpApp {
     private final SystemRoutes system;
     private final LoginRoute login;
     private final ProblemResponses problems;
+    private final DocsRoutes docs; // null when server.docs_enabled is false
 
     public HttpApp(ServerConfig config, AgentRegistry registry, Authenticator auth, Metrics metrics,
                    RequestLimiter limiter, HealthChecks checks, String version, Clock clock) {
@@ -39,9 +40,11 @@ public final class HttpApp {
         this.gate = new RequestGate(auth, limiter, metrics);
         this.agents = new AgentRoutes(registry, bodies, checks);
         this.system = new SystemRoutes(registry, auth, metrics, limiter,
-                new Readiness(registry, checks, limiter, config.readyRequires()), bodies, version, clock);
+                new Readiness(registry, checks, limiter, config.readyRequires()), bodies, version, clock,
+                config.docsEnabled());
         this.login = new LoginRoute(auth, bodies);
         this.problems = new ProblemResponses(json);
+        this.docs = config.docsEnabled() ? new DocsRoutes() : null;
     }
 
     /** The caller of a request that passed the gate, as an execution context; empty on public routes. */
@@ -101,7 +104,16 @@ public final class HttpApp {
             routes.get("/api/v1/system/status", system::status);
             routes.get("/api/v1/system/health", system::health);
             routes.post("/api/v1/auth/token", login::login);
-            routes.get("/api/v1/openapi.json", system::openApi);
+            if (docs != null) { // described, not executed: public, rate-limited per client IP
+                routes.beforeMatched(DocsRoutes.PAGE, gate::publicRoute);
+                routes.beforeMatched("/docs/*", gate::publicRoute);
+                routes.get(OpenApi.PATH, system::openApi);
+                routes.get(DocsRoutes.PAGE, docs::page);
+                routes.get(DocsRoutes.ASSET, docs::asset);
+                for (String alias : DocsRoutes.ALIASES) {
+                    routes.get(alias, DocsRoutes::redirect);
+                }
+            }
 
             customizers.forEach(c -> c.accept(cfg));
 

@@ -18,8 +18,8 @@ import org.slf4j.MDC;
 
 /**
  * What every request passes before its handler: a request id and security headers on all of them, 501 for invented
- * methods, and on {@code /api/**} and {@code /mcp} authentication and rate limiting. A denied request never reaches
- * its handler. Its counterpart after the response: one access-log line and the HTTP metrics, per request.
+ * methods, and on {@code /api/**} and {@code /mcp} authentication and rate limiting; the public documentation routes
+ * are rate-limited per client IP without a key. A denied request never reaches its handler. Its counterpart after the response: one access-log line and the HTTP metrics, per request.
  */
 final class RequestGate {
     static final String ATTR_START = "tl.start";
@@ -69,9 +69,11 @@ final class RequestGate {
         if (template.equals("/api/v1/system/health")) {
             return; // liveness alias: exempt like /health
         }
-        String ip = limiter.clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"),
-                ctx.header("Forwarded"));
-        ctx.attribute(ATTR_CLIENT_IP, ip);
+        if (template.equals(OpenApi.PATH)) {
+            publicRoute(ctx);
+            return;
+        }
+        String ip = clientIp(ctx);
         if (template.equals("/api/v1/auth/token")) {
             enforce(ctx, limiter.checkLogin(ip)); // brute-force limit before any password check
             return;
@@ -88,6 +90,18 @@ final class RequestGate {
         }
         ctx.attribute(ATTR_PRINCIPAL, principal);
         MDC.put("principal", principal.name());
+    }
+
+    /** A route anyone may read ({@code /docs}, the OpenAPI document): no key, limited per client IP. */
+    void publicRoute(Context ctx) {
+        enforce(ctx, limiter.check("ip:" + clientIp(ctx), ctx.method().name(), ctx.path(), null));
+    }
+
+    private String clientIp(Context ctx) {
+        String ip = limiter.clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"),
+                ctx.header("Forwarded"));
+        ctx.attribute(ATTR_CLIENT_IP, ip);
+        return ip;
     }
 
     private static void enforce(Context ctx, RequestLimiter.Verdict verdict) {

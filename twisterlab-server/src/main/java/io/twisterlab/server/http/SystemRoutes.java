@@ -23,9 +23,10 @@ final class SystemRoutes {
     private final Clock clock;
     private final Instant startedAt;
     private final Readiness readiness;
+    private final boolean docsEnabled;
 
     SystemRoutes(AgentRegistry registry, Authenticator auth, Metrics metrics, RequestLimiter limiter,
-                 Readiness readiness, Bodies bodies, String version, Clock clock) {
+                 Readiness readiness, Bodies bodies, String version, Clock clock, boolean docsEnabled) {
         this.registry = registry;
         this.auth = auth;
         this.metrics = metrics;
@@ -35,6 +36,7 @@ final class SystemRoutes {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.readiness = readiness;
+        this.docsEnabled = docsEnabled;
     }
 
     void root(Context ctx) {
@@ -44,7 +46,10 @@ final class SystemRoutes {
         links.put("metrics", "/metrics");
         links.put("agents", "/api/v1/agents");
         links.put("status", "/api/v1/system/status");
-        links.put("openapi", "/api/v1/openapi.json");
+        if (docsEnabled) {
+            links.put("docs", DocsRoutes.PAGE);
+            links.put("openapi", OpenApi.PATH);
+        }
         links.put("token", "/api/v1/auth/token");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "TwisterLab");
@@ -116,6 +121,6 @@ final class SystemRoutes {
     }
 
     void openApi(Context ctx) {
-        bodies.ok(ctx, OpenApi.document(registry, version));
+        bodies.ok(ctx, OpenApi.document(registry, version, docsEnabled));
     }
 }
