@@ -119,7 +119,6 @@ final class PluginJar {
 
                 import io.twisterlab.core.CoreAgent;
                 import io.twisterlab.core.spi.AgentProvider;
-import io.twisterlab.core.spi.ApiVersion;
                 import io.twisterlab.core.spi.ProviderContext;
                 import io.twisterlab.core.spi.SettingKey;
                 import java.util.Collection;

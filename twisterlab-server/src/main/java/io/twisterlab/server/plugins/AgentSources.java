@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Discovers the agents of the built-in providers (the server's class path) and of every plugin jar (only the
  * providers the jar itself defines), logs each with its version, provider and origin, and turns a plugin's failure
- * into a one-line {@link io.twisterlab.server.ConfigException} naming its jar. Agents switched off with
+ * into a one-line {@link io.twisterlab.server.ConfigException} naming its jar (for a {@link LinkageError}, also the
+ * server's API version and the one the jar declares). Agents switched off with
  * {@code agents.<name>.enabled=false} are left out by core's {@link AgentDiscovery}.
  *
  * <pre>{@code

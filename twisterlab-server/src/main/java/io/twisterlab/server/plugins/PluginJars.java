@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code *.jar} files of the plugins folder ({@code server.plugins_dir}), in name order, each opened through its
  * own {@link URLClassLoader} whose parent is the server's class loader: a plugin sees the core API and the server's
- * libraries, not the other plugins. A folder that does not exist holds no plugins; a jar that cannot be read is a
- * {@link ConfigException} naming it. {@link #close()} closes the class loaders.
+ * libraries, not the other plugins. A folder that does not exist holds no plugins; a jar that cannot be read, or
+ * whose manifest names an {@link ApiVersion} this server does not support, is a {@link ConfigException} naming it
+ * (and both versions). {@link #close()} closes the class loaders.
  *
  * <pre>{@code
  * try (PluginJars jars = PluginJars.open(Path.of("plugins"), TwisterLabServer.class.getClassLoader())) {
