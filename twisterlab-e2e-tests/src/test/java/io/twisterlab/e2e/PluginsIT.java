@@ -144,7 +144,7 @@ class PluginsIT extends E2eBase {
     }
 
     @Test
-    void aBuiltInAgentRefusesAnUndeclaredSettingAndAnOldAndNewNameThatDisagree() {
+    void aBuiltInAgentRefusesAnUndeclaredSettingAndAnOldAndNewNameThatDisagree() throws Exception {
         assertThat(oneLineOfFailedStart(server(0).env("TWISTERLAB_PLUGINS_DIR", dir.resolve("absent").toString())
                 .env("TWISTERLAB_AGENTS_DATABASE_POOLSIZE", "3").start()))
                 .contains("unknown setting 'agents.database.poolsize': did you mean 'agents.database.pool_size'?");
