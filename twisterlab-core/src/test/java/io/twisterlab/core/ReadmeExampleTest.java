@@ -2,8 +2,10 @@ package io.twisterlab.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.twisterlab.core.spi.AgentDiscovery;
 import io.twisterlab.core.spi.AgentProvider;
 import io.twisterlab.core.spi.ProviderContext;
+import io.twisterlab.core.spi.SettingKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +28,22 @@ class ReadmeExampleTest {
     public static final class GreeterProvider implements AgentProvider {
         @Override
         public Collection<? extends CoreAgent> createAgents(ProviderContext context) {
-            return List.of(new GreeterAgent(context.config("greeter.greeting").orElse("Hello")));
+            return List.of(new GreeterAgent(context.config("agents.greeter.greeting").orElse("Hello")));
+        }
+
+        @Override
+        public List<SettingKey> settingKeys() {   // optional: then agents.greeter.greting is refused at start-up
+            return List.of(new SettingKey("greeter", "greeting", "the word before the name [Hello]"));
         }
     }
 
     @Test
     void theReadmeAgentWorksThroughARegistry() {
-        ProviderContext context = ProviderContext.builder().config("greeter.greeting", "Salut").build();
+        ProviderContext context = ProviderContext.builder().config("agents.greeter.greeting", "Salut").build();
         AgentRegistry.Builder builder = AgentRegistry.builder();
-        new GreeterProvider().createAgents(context).forEach(builder::register);
+        GreeterProvider provider = new GreeterProvider();
+        AgentDiscovery.checkKeys(context, provider.settingKeys());
+        provider.createAgents(context).forEach(builder::register);
         try (AgentRegistry registry = builder.build()) {
             registry.start();
             assertThat(registry.execute("Greeter_Agent", "greet", Map.of("name", "Ada")).data())

@@ -1,6 +1,7 @@
 package io.twisterlab.e2e;
 
 import io.twisterlab.core.spi.AgentProvider;
+import io.twisterlab.core.spi.ApiVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -32,14 +36,23 @@ final class PluginJar {
     private PluginJar() {
     }
 
+    /** A plugin with every class it compiled, whose manifest names this server's API version. */
+    static Path build(Path dir, String jarName, Map<String, String> sources, String provider) throws IOException {
+        return build(dir, jarName, sources, provider, ApiVersion.CURRENT.toString(), Set.of());
+    }
+
     /**
-     * @param dir      scratch folder; the jar is written there
-     * @param jarName  file name of the jar
-     * @param sources  source files by path relative to the source root
-     * @param provider the provider class listed in {@code META-INF/services}
+     * @param dir        scratch folder; the jar is written there
+     * @param jarName    file name of the jar
+     * @param sources    source files by path relative to the source root
+     * @param provider   the provider class listed in {@code META-INF/services}
+     * @param apiVersion the manifest's {@value ApiVersion#MANIFEST_ATTRIBUTE}
+     * @param omit       class files compiled but left out of the jar, e.g. {@code com/example/Helper.class}, as if
+     *                   they were in an API the server does not have
      * @return the jar
      */
-    static Path build(Path dir, String jarName, Map<String, String> sources, String provider) throws IOException {
+    static Path build(Path dir, String jarName, Map<String, String> sources, String provider, String apiVersion,
+                      Set<String> omit) throws IOException {
         Path work = Files.createTempDirectory(dir, "plugin-src");
         Path src = work.resolve("src");
         Path classes = Files.createDirectories(work.resolve("classes"));
@@ -62,10 +75,17 @@ final class PluginJar {
         Path services = Files.createDirectories(classes.resolve("META-INF/services"));
         Files.writeString(services.resolve(AgentProvider.class.getName()), provider + "\n");
         Path jar = dir.resolve(jarName);
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(ApiVersion.MANIFEST_ATTRIBUTE, apiVersion);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
              Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                String name = classes.relativize(file).toString().replace('\\', '/');
+                if (omit.contains(name)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(name));
                 copy(file, out);
                 out.closeEntry();
             }
@@ -89,7 +109,10 @@ final class PluginJar {
         }
     }
 
-    /** The README's greeter: {@code agents.greeter.greeting} and {@code agents.greeter.punctuation} configure it. */
+    /**
+     * The README's greeter: {@code agents.greeter.greeting} and {@code agents.greeter.punctuation} configure it, and
+     * its provider declares them; {@code failure} is a statement run first in {@code createAgents}.
+     */
     static Map<String, String> greeterSources(String failure) {
         String provider = """
                 package com.example;
@@ -97,10 +120,17 @@ final class PluginJar {
                 import io.twisterlab.core.CoreAgent;
                 import io.twisterlab.core.spi.AgentProvider;
                 import io.twisterlab.core.spi.ProviderContext;
+                import io.twisterlab.core.spi.SettingKey;
                 import java.util.Collection;
                 import java.util.List;
 
                 public final class GreeterProvider implements AgentProvider {
+                    @Override
+                    public List<SettingKey> settingKeys() {
+                        return List.of(new SettingKey("greeter", "greeting", "the word before the name"),
+                                new SettingKey("greeter", "punctuation", "what ends the greeting"));
+                    }
+
                     @Override
                     public Collection<? extends CoreAgent> createAgents(ProviderContext context) {
                         %s

@@ -3,12 +3,15 @@ package io.twisterlab.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twisterlab.core.spi.ApiVersion;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * into {@code TWISTERLAB_PLUGINS_DIR}, the packaged server started with {@code java -jar}. The plugin's agent is
  * served over REST and MCP with one setting from the YAML file ({@code agents: {greeter: {greeting: ...}}}) and one from the
  * environment ({@code TWISTERLAB_AGENTS_GREETER_PUNCTUATION}), its bad input gets the same 400 problem as a built-in
- * agent's, {@code agents.greeter.enabled=false} leaves it out, and a provider that fails stops start-up with status 2
- * and one line naming the jar.
+ * agent's, {@code agents.greeter.enabled=false} leaves it out, and a provider that fails, a plugin built against
+ * another API version, a plugin that does not link against this core and a setting the provider does not declare
+ * each stop start-up with status 2 and one line naming the jar.
  */
 class PluginsIT extends E2eBase {
     private static final String GREET = "/api/v1/agents/greeter/capabilities/greet";
@@ -101,6 +105,62 @@ class PluginsIT extends E2eBase {
                 .contains(plugins.resolve("greeter.jar").toString(), "com.example.GreeterProvider",
                         "no greeting today");
         assertThat(s.logText()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void aPluginBuiltAgainstAnotherApiMajorStopsStartUpNamingBothVersions() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJar.build(plugins, "greeter.jar", PluginJar.greeterSources(""), "com.example.GreeterProvider",
+                (ApiVersion.CURRENT.major() + 1) + ".0", Set.of());
+        assertThat(oneLineOfFailedStart(withPlugins(plugins, ApiKeys.generate("ci", "operator")).start()))
+                .contains(plugins.resolve("greeter.jar").toString(),
+                        "built against TwisterLab API " + (ApiVersion.CURRENT.major() + 1) + ".0",
+                        "this server provides API " + ApiVersion.CURRENT);
+    }
+
+    @Test
+    void aProviderThatDoesNotLinkStopsStartUpNamingTheJarAndTheApi() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Map<String, String> sources = new HashMap<>(PluginJar.greeterSources("Helper.hello();"));
+        sources.put("com/example/Helper.java",
+                "package com.example;\npublic final class Helper {\n    public static String hello() {\n"
+                        + "        return \"Hello\";\n    }\n}\n");
+        PluginJar.build(plugins, "greeter.jar", sources, "com.example.GreeterProvider",
+                ApiVersion.CURRENT.toString(), Set.of("com/example/Helper.class"));
+        assertThat(oneLineOfFailedStart(withPlugins(plugins, ApiKeys.generate("ci", "operator")).start()))
+                .contains(plugins.resolve("greeter.jar").toString(), "com.example.GreeterProvider",
+                        "NoClassDefFoundError", "com/example/Helper",
+                        "does not link against this server's TwisterLab API " + ApiVersion.CURRENT,
+                        "built against API " + ApiVersion.CURRENT);
+    }
+
+    @Test
+    void aSettingThePluginDoesNotDeclareStopsStartUpNamingTheClosest() throws Exception {
+        Path plugins = pluginsWithGreeter("");
+        assertThat(oneLineOfFailedStart(withPlugins(plugins, ApiKeys.generate("ci", "operator"))
+                .env("TWISTERLAB_AGENTS_GREETER_PUNCTATION", "!").start()))
+                .contains(plugins.resolve("greeter.jar").toString(),
+                        "unknown setting 'agents.greeter.punctation': did you mean 'agents.greeter.punctuation'?");
+    }
+
+    @Test
+    void aBuiltInAgentRefusesAnUndeclaredSettingAndAnOldAndNewNameThatDisagree() throws Exception {
+        assertThat(oneLineOfFailedStart(server(0).env("TWISTERLAB_PLUGINS_DIR", dir.resolve("absent").toString())
+                .env("TWISTERLAB_AGENTS_DATABASE_POOLSIZE", "3").start()))
+                .contains("unknown setting 'agents.database.poolsize': did you mean 'agents.database.pool_size'?");
+        assertThat(oneLineOfFailedStart(server(0).env("TWISTERLAB_PLUGINS_DIR", dir.resolve("absent").toString())
+                .env("TWISTERLAB_AGENTS_DATABASE_POOL_SIZE", "3").env("TWISTERLAB_DATABASE_POOL_SIZE", "4").start()))
+                .contains("'agents.database.pool_size' and its old name 'database.pool_size' are both set");
+    }
+
+    /** The one {@code twisterlab: } line of a server that exits with status 2 at start-up, without a stack trace. */
+    private static String oneLineOfFailedStart(ServerProcess s) throws InterruptedException {
+        assertThat(s.process().waitFor(90, TimeUnit.SECONDS)).as(s.logTail()).isTrue();
+        assertThat(s.process().exitValue()).as(s.logTail()).isEqualTo(2);
+        assertThat(s.logText()).doesNotContain("\tat ");
+        List<String> lines = s.logText().lines().filter(l -> l.startsWith("twisterlab: ")).toList();
+        assertThat(lines).as(s.logTail()).hasSize(1);
+        return lines.get(0);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.twisterlab.server;
 
 import io.twisterlab.core.AgentRegistrationException;
+import io.twisterlab.core.spi.AgentProvider;
+import io.twisterlab.core.spi.SettingKey;
 import io.twisterlab.server.auth.Authenticator;
 import io.twisterlab.server.config.Redaction;
 import java.io.File;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -314,6 +317,15 @@ public final class Main {
                     s.description() + (s.defaultValue().isEmpty() ? "" : " [" + s.defaultValue() + "]")));
         }
         b.append("  TWISTERLAB_AGENTS_<NAME>_ENABLED       agents.<name>.enabled        enable/disable an agent\n");
+        b.append("  TWISTERLAB_AGENTS_<NAME>_<KEY>         agents.<name>.<key>          a setting of one agent, built-in or"
+                + " plugin (a name with - or _: TWISTERLAB_AGENTS_MY_AGENT__KEY)\n");
+        b.append("\nSettings of the built-in agents (old names above still accepted):\n");
+        for (AgentProvider provider : ServiceLoader.load(AgentProvider.class, Main.class.getClassLoader())) {
+            for (SettingKey k : provider.settingKeys()) {
+                b.append(String.format(Locale.ROOT, "  %-38s %-28s %s%n",
+                        Settings.agentEnv(k.agent(), k.key()).orElse(""), k.fullName(), k.description()));
+            }
+        }
         return b.toString();
     }
 }

@@ -90,23 +90,24 @@ public final class Settings {
             new Setting("redis.url", "TWISTERLAB_REDIS_URL", "",
                     "redis://host:6379, rediss://, redis-sentinel://h:26379#master, redis-cluster://h1:p1,h2:p2 "
                     + "(rate-limit store and cache)"),
-            new Setting("redis.timeout_ms", "TWISTERLAB_REDIS_TIMEOUT_MS", "", "Redis call timeout of the cache agent"),
-            new Setting("database.url", "TWISTERLAB_DATABASE_URL", "",
-                    "JDBC URL of the database agent; empty = embedded H2"),
-            new Setting("database.username", "TWISTERLAB_DATABASE_USERNAME", "", "database user"),
-            new Setting("database.password", "TWISTERLAB_DATABASE_PASSWORD", "", "database password (never logged)"),
-            new Setting("database.pool_size", "TWISTERLAB_DATABASE_POOL_SIZE", "", "connection pool size"),
+            new Setting("redis.timeout_ms", "TWISTERLAB_REDIS_TIMEOUT_MS", "",
+                    "old name of agents.cache.redis_timeout_ms"),
+            new Setting("database.url", "TWISTERLAB_DATABASE_URL", "", "old name of agents.database.url"),
+            new Setting("database.username", "TWISTERLAB_DATABASE_USERNAME", "", "old name of agents.database.username"),
+            new Setting("database.password", "TWISTERLAB_DATABASE_PASSWORD", "", "old name of agents.database.password"),
+            new Setting("database.pool_size", "TWISTERLAB_DATABASE_POOL_SIZE", "",
+                    "old name of agents.database.pool_size"),
             new Setting("database.max_result_bytes", "TWISTERLAB_DATABASE_MAX_RESULT_BYTES", "",
-                    "largest execute_query result in bytes (agent default 8388608)"),
+                    "old name of agents.database.max_result_bytes"),
             new Setting("database.allow_privileged_account", "TWISTERLAB_DATABASE_ALLOW_PRIVILEGED_ACCOUNT", "",
-                    "serve queries as a PostgreSQL superuser or pg_signal_backend/pg_*_server_files member"),
-            new Setting("cache.backend", "TWISTERLAB_CACHE_BACKEND", "memory", "memory | redis"),
-            new Setting("cache.namespace", "TWISTERLAB_CACHE_NAMESPACE", "", "key prefix of the cache agent"),
-            new Setting("cache.max_entries", "TWISTERLAB_CACHE_MAX_ENTRIES", "", "in-memory cache size bound"),
-            new Setting("cache.max_bytes", "TWISTERLAB_CACHE_MAX_BYTES", "", "in-memory cache byte bound"),
-            new Setting("llm.url", "TWISTERLAB_LLM_URL", "", "LLM endpoint used by Maestro, if any"),
-            new Setting("llm.model", "TWISTERLAB_LLM_MODEL", "", "LLM model name"),
-            new Setting("llm.timeout_ms", "TWISTERLAB_LLM_TIMEOUT_MS", "", "LLM call timeout"),
+                    "old name of agents.database.allow_privileged_account"),
+            new Setting("cache.backend", "TWISTERLAB_CACHE_BACKEND", "", "old name of agents.cache.backend"),
+            new Setting("cache.namespace", "TWISTERLAB_CACHE_NAMESPACE", "", "old name of agents.cache.namespace"),
+            new Setting("cache.max_entries", "TWISTERLAB_CACHE_MAX_ENTRIES", "", "old name of agents.cache.max_entries"),
+            new Setting("cache.max_bytes", "TWISTERLAB_CACHE_MAX_BYTES", "", "old name of agents.cache.max_bytes"),
+            new Setting("llm.url", "TWISTERLAB_LLM_URL", "", "old name of agents.maestro.llm_url"),
+            new Setting("llm.model", "TWISTERLAB_LLM_MODEL", "", "old name of agents.maestro.llm_model"),
+            new Setting("llm.timeout_ms", "TWISTERLAB_LLM_TIMEOUT_MS", "", "old name of agents.maestro.llm_timeout_ms"),
             new Setting("log.format", "TWISTERLAB_LOG_FORMAT", "text", "text | json"));
 
     /** {@code agents.<name>.enabled}: enables or disables any agent. */
@@ -155,6 +156,18 @@ public final class Settings {
         }
         String name = m.group(1) != null ? m.group(1).replace('_', '-') : m.group(2);
         return Optional.of(("agents." + name + "." + m.group(3)).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The environment variable of {@code agents.<agent>.<key>}, the inverse of {@link #agentKey}; empty for a key
+     * with a dot, which only YAML can set.
+     */
+    public static Optional<String> agentEnv(String agent, String key) {
+        if (key.contains(".")) {
+            return Optional.empty();
+        }
+        String name = agent.contains("-") || agent.contains("_") ? agent.replace('-', '_') + "__" : agent + "_";
+        return Optional.of(("TWISTERLAB_AGENTS_" + name + key.replace('-', '_')).toUpperCase(Locale.ROOT));
     }
 
     /** Whether the key is {@code agents.<name>.enabled}. */

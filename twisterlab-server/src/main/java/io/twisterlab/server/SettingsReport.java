@@ -3,6 +3,7 @@ package io.twisterlab.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.twisterlab.core.internal.Closest;
 import io.twisterlab.server.config.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,10 +47,7 @@ final class SettingsReport {
             if (!name.startsWith("TWISTERLAB_") || name.startsWith(AGENT_PREFIX) || known.contains(name)) {
                 continue;
             }
-            String closest = known.stream().min((a, b) -> {
-                int d = Integer.compare(distance(name, a), distance(name, b));
-                return d != 0 ? d : a.compareTo(b);
-            }).orElseThrow();
+            String closest = Closest.to(name, known).orElseThrow();
             messages.add("environment variable " + name + " is not a TwisterLab setting and is ignored: did you mean "
                     + closest + "? (see --help)");
         }
@@ -147,25 +145,5 @@ final class SettingsReport {
                 out.put(key, child.asText());
             }
         }
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

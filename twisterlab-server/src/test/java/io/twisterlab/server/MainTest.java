@@ -34,6 +34,13 @@ class MainTest {
         assertThat(run(Map.of(), "--help")).isZero();
         assertThat(out()).contains("--port", "--config", "keygen", "TWISTERLAB_RATELIMIT_DEFAULT",
                 "TWISTERLAB_TRUSTED_PROXIES", "TWISTERLAB_API_KEYS", "TWISTERLAB_LOG_FORMAT");
+        // the one rule for agent settings, and the keys the built-in providers declare
+        assertThat(out()).contains("TWISTERLAB_AGENTS_<NAME>_<KEY>", "agents.<name>.<key>")
+                .containsPattern("TWISTERLAB_AGENTS_DATABASE_URL +agents\\.database\\.url +JDBC URL")
+                .containsPattern("TWISTERLAB_AGENTS_CACHE_REDIS_TIMEOUT_MS +agents\\.cache\\.redis_timeout_ms")
+                .containsPattern("TWISTERLAB_AGENTS_MAESTRO_LLM_URL +agents\\.maestro\\.llm_url")
+                .containsPattern("TWISTERLAB_AGENTS_MONITORING_CHECK_TIMEOUT_MS +agents\\.monitoring\\.check_timeout_ms")
+                .containsPattern("TWISTERLAB_LLM_URL +llm\\.url +old name of agents\\.maestro\\.llm_url");
     }
 
     @Test
@@ -88,7 +95,8 @@ class MainTest {
     @Test
     void agentProviderConfigurationErrorsExitWith2() {
         assertThat(run(Map.of("TWISTERLAB_LLM_URL", "not a url"), "--port", "0")).isEqualTo(2);
-        assertThat(err()).startsWith("twisterlab: invalid configuration: setting 'llm.url'");
+        assertThat(err()).startsWith("twisterlab: invalid configuration: setting 'agents.maestro.llm_url' (given as "
+                + "llm.url) is not a valid URL");
     }
 
     @Test

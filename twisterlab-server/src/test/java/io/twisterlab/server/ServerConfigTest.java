@@ -35,7 +35,8 @@ class ServerConfigTest {
         assertThat(c.rateLimit().trustedProxies()).isEmpty();
         assertThat(c.corsOrigins()).isEmpty();
         assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
-        assertThat(c.agentConfig()).containsEntry("cache.backend", "memory").doesNotContainKey("database.url");
+        // nothing set, nothing passed: each agent applies its own defaults (the cache's backend is memory)
+        assertThat(c.agentConfig()).isEmpty();
         // the values users get without configuring anything
         assertThat(c.shutdownTimeout()).as("server.shutdown_timeout_ms").isEqualTo(Duration.ofSeconds(10));
         assertThat(c.executionTimeout()).as("server.execution_timeout_ms").isEqualTo(Duration.ofSeconds(30));
@@ -80,6 +81,8 @@ class ServerConfigTest {
                 "database 0 only");
         assertInvalid(Map.of("TWISTERLAB_REDIS_URL", "redis://n1:7000,n2:7000"), "redis.url", "one host");
         assertInvalid(Map.of("TWISTERLAB_CACHE_BACKEND", "redis"), "redis.url", "cache.backend", "required");
+        assertInvalid(Map.of("TWISTERLAB_AGENTS_CACHE_BACKEND", "Redis"), "redis.url", "agents.cache.backend",
+                "TWISTERLAB_AGENTS_CACHE_BACKEND", "required");
         // host and CORS origins
         assertInvalid(Map.of("TWISTERLAB_HOST", "h".repeat(254)), "server.host");
         assertInvalid(Map.of("TWISTERLAB_HOST", "bad host/x"), "server.host", "not a host name or IP address");
@@ -289,6 +292,15 @@ class ServerConfigTest {
         assertThat(Settings.agentKey("TWISTERLAB_AGENTS_CACHE_ENABLED", "false")).contains("agents.cache.enabled");
         assertThat(Settings.agentKey("TWISTERLAB_AGENTS_CACHE", "x")).isEmpty();
         assertThat(Settings.agentKey("TWISTERLAB_PORT", "1")).isEmpty();
+        // and back: the variable of a declared key
+        assertThat(Settings.agentEnv("greeter", "max_length")).contains("TWISTERLAB_AGENTS_GREETER_MAX_LENGTH");
+        assertThat(Settings.agentEnv("my-agent", "url")).contains("TWISTERLAB_AGENTS_MY_AGENT__URL");
+        assertThat(Settings.agentEnv("greeter", "style.case")).isEmpty();
+        for (String[] k : new String[][] {{"greeter", "max_length"}, {"my-agent", "url"}, {"my_agent", "url"}}) {
+            String env = Settings.agentEnv(k[0], k[1]).orElseThrow();
+            assertThat(Settings.agentKey(env, "x")).as(env)
+                    .contains("agents." + k[0].replace('_', '-') + "." + k[1]);
+        }
     }
 
     @Test

@@ -39,6 +39,14 @@ public final class ProviderContext {
         return new Builder();
     }
 
+    /** A builder holding this context's configuration and resources, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.config.putAll(config);
+        b.resources.putAll(resources);
+        return b;
+    }
+
     public Optional<String> config(String key) {
         return Optional.ofNullable(config.get(key));
     }

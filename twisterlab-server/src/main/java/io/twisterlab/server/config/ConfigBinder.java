@@ -81,8 +81,12 @@ final class ConfigBinder {
             }
         }
         ServerConfig.RateLimit rateLimit = rateLimit(redisUrl);
-        if (str("cache.backend").strip().equalsIgnoreCase("redis") && redisUrl.isEmpty()) {
-            throw invalid("redis.url", "is required when cache.backend (TWISTERLAB_CACHE_BACKEND) is redis");
+        for (String backend : List.of("agents.cache.backend", "cache.backend")) {
+            if (str(backend).equalsIgnoreCase("redis") && redisUrl.isEmpty()) {
+                throw invalid("redis.url", "is required when " + backend + " ("
+                        + Settings.find(backend).map(Setting::env).orElse("TWISTERLAB_AGENTS_CACHE_BACKEND")
+                        + ") is redis");
+            }
         }
         if (readyRequires.ratelimit() && !rateLimit.enabled()) {
             throw invalid("server.ready_requires", "names ratelimit but ratelimit.enabled "

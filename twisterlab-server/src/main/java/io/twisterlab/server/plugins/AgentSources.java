@@ -3,6 +3,7 @@ package io.twisterlab.server.plugins;
 import io.twisterlab.core.AgentRegistrationException;
 import io.twisterlab.core.CoreAgent;
 import io.twisterlab.core.spi.AgentDiscovery;
+import io.twisterlab.core.spi.ApiVersion;
 import io.twisterlab.core.spi.DiscoveredAgent;
 import io.twisterlab.core.spi.ProviderContext;
 import io.twisterlab.server.config.Redaction;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Discovers the agents of the built-in providers (the server's class path) and of every plugin jar (only the
  * providers the jar itself defines), logs each with its version, provider and origin, and turns a plugin's failure
- * into a one-line {@link io.twisterlab.server.ConfigException} naming its jar. Agents switched off with
+ * into a one-line {@link io.twisterlab.server.ConfigException} naming its jar (for a {@link LinkageError}, also the
+ * server's API version and the one the jar declares). Agents switched off with
  * {@code agents.<name>.enabled=false} are left out by core's {@link AgentDiscovery}.
  *
  * <pre>{@code
@@ -50,7 +52,7 @@ public final class AgentSources {
             try {
                 found = AgentDiscovery.definedBy(context, jar.loader());
             } catch (AgentRegistrationException e) {
-                throw PluginJars.failed(jar.path(), Redaction.message(e.getMessage()));
+                throw PluginJars.failed(jar.path(), Redaction.message(e.getMessage()) + linkageHint(e, jar));
             }
             if (found.isEmpty()) {
                 LOG.warn("plugin {} has no enabled agent (no AgentProvider in META-INF/services, or all disabled)",
@@ -66,6 +68,19 @@ public final class AgentSources {
             }
         }
         return agents;
+    }
+
+    /** For a class that does not link against this core: which API the jar says it needs, and which this is. */
+    private static String linkageHint(Throwable e, PluginJars.Jar jar) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LinkageError) {
+                return " (" + t.getClass().getSimpleName() + ": the plugin does not link against this server's "
+                        + "TwisterLab API " + ApiVersion.CURRENT + "; it was built against " + jar.api()
+                        .map(v -> "API " + v).orElse("an undeclared API version (no " + ApiVersion.MANIFEST_ATTRIBUTE
+                                + " in its manifest)") + ")";
+            }
+        }
+        return "";
     }
 
     private static void add(DiscoveredAgent d, String origin, Map<String, String> origins, List<CoreAgent> agents) {

@@ -1,5 +1,6 @@
 package io.twisterlab.server.plugins;
 
+import io.twisterlab.core.spi.ApiVersion;
 import io.twisterlab.server.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code *.jar} files of the plugins folder ({@code server.plugins_dir}), in name order, each opened through its
  * own {@link URLClassLoader} whose parent is the server's class loader: a plugin sees the core API and the server's
- * libraries, not the other plugins. A folder that does not exist holds no plugins; a jar that cannot be read is a
- * {@link ConfigException} naming it. {@link #close()} closes the class loaders.
+ * libraries, not the other plugins. A folder that does not exist holds no plugins; a jar that cannot be read, or
+ * whose manifest names an {@link ApiVersion} this server does not support, is a {@link ConfigException} naming it
+ * (and both versions). {@link #close()} closes the class loaders.
  *
  * <pre>{@code
  * try (PluginJars jars = PluginJars.open(Path.of("plugins"), TwisterLabServer.class.getClassLoader())) {
@@ -38,8 +42,10 @@ public final class PluginJars implements AutoCloseable {
      *
      * @param path   the jar file
      * @param loader its own class loader
+     * @param api    the API version its manifest says it was built against ({@value ApiVersion#MANIFEST_ATTRIBUTE}),
+     *               if it says
      */
-    public record Jar(Path path, URLClassLoader loader) {
+    public record Jar(Path path, URLClassLoader loader, Optional<ApiVersion> api) {
     }
 
     private final List<Jar> jars;
@@ -74,13 +80,40 @@ public final class PluginJars implements AutoCloseable {
         List<Jar> jars = new ArrayList<>();
         try {
             for (Path path : paths) {
-                jars.add(new Jar(path, loader(path, parent)));
+                Optional<ApiVersion> api = api(path);
+                jars.add(new Jar(path, loader(path, parent), api));
             }
         } catch (ConfigException e) {
             new PluginJars(jars).close();
             throw e;
         }
         return new PluginJars(jars);
+    }
+
+    /**
+     * The API version the jar's manifest declares, checked against {@link ApiVersion#CURRENT}.
+     *
+     * @throws ConfigException naming the jar and both versions, if this server cannot run it
+     */
+    private static Optional<ApiVersion> api(Path path) {
+        Optional<ApiVersion> api;
+        try (JarFile jar = new JarFile(path.toFile())) {
+            Manifest manifest = jar.getManifest();
+            api = manifest == null ? Optional.empty() : ApiVersion.of(manifest);
+        } catch (IOException | SecurityException e) {
+            throw failed(path, "cannot read it as a jar: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw failed(path, "invalid " + ApiVersion.MANIFEST_ATTRIBUTE + " in its manifest: " + e.getMessage());
+        }
+        if (api.isEmpty()) {
+            LOG.warn("plugin {} does not say which TwisterLab API it was built against (no {} in its manifest); "
+                    + "this server provides API {}", path, ApiVersion.MANIFEST_ATTRIBUTE, ApiVersion.CURRENT);
+        } else if (!ApiVersion.CURRENT.supports(api.get())) {
+            throw failed(path, "built against TwisterLab API " + api.get() + " (" + ApiVersion.MANIFEST_ATTRIBUTE
+                    + "), this server provides API " + ApiVersion.CURRENT + ": rebuild the plugin against "
+                    + "twisterlab-core of API " + ApiVersion.CURRENT.major() + ".x, at most " + ApiVersion.CURRENT);
+        }
+        return api;
     }
 
     private static URLClassLoader loader(Path path, ClassLoader parent) {
