@@ -177,7 +177,7 @@ final class RedisBackend implements CacheBackend {
         try {
             client.run();
         } finally {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
     }
 

@@ -8,6 +8,7 @@ import io.twisterlab.ratelimit.Limit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ class RedisClusterStoreIT {
     /** Two subjects per master: their hash-tagged keys land in slots served by each of the three masters. */
     private List<String> subjectsOnEveryMaster() {
         List<String> subjects = new ArrayList<>();
-        Map<Integer, Integer> perMaster = new ConcurrentHashMap<>();
+        Map<Integer, Integer> perMaster = new HashMap<>();
         for (int i = 0; subjects.size() < 6; i++) {
             String subject = "client-" + i;
             int port = cluster.portOwning(RedisClusterProcess.slotOf("{" + subject + "}"));

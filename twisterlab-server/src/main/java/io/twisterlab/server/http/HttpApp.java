@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Javalin application: Jetty, CORS and JSON set-up, the request gate and the route table. Routes live in
@@ -30,7 +31,7 @@ public final class HttpApp {
     private final SystemRoutes system;
     private final LoginRoute login;
     private final ProblemResponses problems;
-    private final DocsRoutes docs; // null when server.docs_enabled is false
+    private final @Nullable DocsRoutes docs; // null when server.docs_enabled is false
 
     public HttpApp(ServerConfig config, AgentRegistry registry, Authenticator auth, Metrics metrics,
                    RequestLimiter limiter, HealthChecks checks, String version, Clock clock) {

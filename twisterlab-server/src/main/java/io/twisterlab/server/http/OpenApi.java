@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * OpenAPI 3.1 generated from the live registry: one operation per capability, plus every fixed route the server
@@ -108,7 +109,7 @@ final class OpenApi {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> responses(Map<String, Object> op) {
-        return (Map<String, Object>) op.get("responses");
+        return (Map<String, Object>) Objects.requireNonNull(op.get("responses"), "operation without responses");
     }
 
     private static Map<String, Object> withResponse(Map<String, Object> op, String status, Object response) {
