@@ -248,8 +248,11 @@ class ServerRoutesIT {
         assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
         JsonNode op = doc.path("paths").path("/api/v1/agents/echo/capabilities/echo").path("post");
         assertThat(op.path("operationId").asText()).isEqualTo("echo__echo");
-        assertThat(op.path("requestBody").path("content").path("application/json").path("schema")
-                .path("required").get(0).asText()).isEqualTo("text");
+        String ref = op.path("requestBody").path("content").path("application/json").path("schema")
+                .path("$ref").asText();
+        assertThat(ref).startsWith("#/components/schemas/");
+        JsonNode input = doc.path("components").path("schemas").path(ref.substring("#/components/schemas/".length()));
+        assertThat(input.path("required").path(0).asText()).isEqualTo("text");
         assertThat(doc.path("paths").has("/api/v1/agents/relay/capabilities/relay")).isTrue();
     }
 
