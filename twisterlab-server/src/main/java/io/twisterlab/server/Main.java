@@ -14,6 +14,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,7 @@ public final class Main {
             return PasswordCommand.run(list.subList(1, list.size()), in, out, err);
         }
         Map<String, String> flags = new LinkedHashMap<>();
+        ErrorLines errors = ErrorLines.of(err, env.get("TWISTERLAB_LOG_FORMAT"), Clock.systemUTC());
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
             String value = null;
@@ -97,7 +99,7 @@ public final class Main {
                 case "--port", "--host", "--config", "--log-format" -> {
                     if (value == null) {
                         if (i + 1 >= list.size()) {
-                            err.println("twisterlab: " + arg + " needs a value (see --help)");
+                            errors.print("twisterlab: " + arg + " needs a value (see --help)");
                             return 2;
                         }
                         value = list.get(++i);
@@ -108,9 +110,12 @@ public final class Main {
                         case "--config" -> "config.file";
                         default -> "log.format";
                     }, value);
+                    if (arg.equals("--log-format")) {
+                        errors.format(value);
+                    }
                 }
                 default -> {
-                    err.println("twisterlab: unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg
+                    errors.print("twisterlab: unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg
                             + "' (commands: keygen, hash-password; see --help)");
                     return 2;
                 }
@@ -120,9 +125,10 @@ public final class Main {
         try {
             config = ServerConfig.load(null, env, flags);
         } catch (ConfigException e) {
-            err.println("twisterlab: " + e.getMessage());
+            errors.print("twisterlab: " + e.getMessage());
             return 2;
         }
+        errors.format(config.logFormat().name());
         // before the first logger is created: choose the Logback appender (text or json)
         System.setProperty("twisterlab.log.format", config.logFormat().name().toLowerCase(Locale.ROOT));
         org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
@@ -137,16 +143,16 @@ public final class Main {
         } catch (AgentRegistrationException e) {
             if (e.getCause() instanceof IllegalArgumentException invalid) {
                 // an agent provider refused its configuration: a configuration error like any other
-                err.println("twisterlab: invalid configuration: " + redact(invalid.getMessage()));
+                errors.print("twisterlab: invalid configuration: " + redact(invalid.getMessage()));
                 return 2;
             }
-            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
+            errors.print("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
         } catch (ConfigException e) { // a setting only checkable against the agents, e.g. server.ready_requires
-            err.println("twisterlab: " + e.getMessage());
+            errors.print("twisterlab: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            err.println("twisterlab: cannot start: " + redact(e.getMessage()));
+            errors.print("twisterlab: cannot start: " + redact(e.getMessage()));
             return 1;
         }
         server.generatedAdminKey().ifPresent(key -> {

@@ -61,6 +61,28 @@ class MainTest {
     }
 
     @Test
+    void inJsonModeTheCommandsOwnErrorLinesAreJsonToo() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(run(Map.of("TWISTERLAB_LOG_FORMAT", "json", "TWISTERLAB_RATELIMIT_DEFAULT", "lots"))).isEqualTo(2);
+        assertThat(run(Map.of(), "--log-format=json", "--port", "x")).isEqualTo(2);
+        assertThat(run(Map.of("TWISTERLAB_LOG_FORMAT", "JSON"), "--bogus")).isEqualTo(2);
+        assertThat(run(Map.of("TWISTERLAB_LOG_FORMAT", "json",
+                "TWISTERLAB_REDIS_URL", "redis://user:hunter2@redis:99999"), "--port", "0")).isEqualTo(2);
+        java.util.List<String> lines = err().lines().toList();
+        assertThat(lines).hasSize(4);
+        for (String line : lines) {
+            com.fasterxml.jackson.databind.JsonNode event = mapper.readTree(line);
+            assertThat(event.path("level").asText()).isEqualTo("ERROR");
+            assertThat(event.path("@timestamp").asText()).isNotEmpty();
+            assertThat(event.path("message").asText()).startsWith("twisterlab: ");
+        }
+        assertThat(lines.get(0)).contains("invalid setting ratelimit.default");
+        assertThat(lines.get(1)).contains("server.port");
+        assertThat(lines.get(2)).contains("--bogus");
+        assertThat(err()).doesNotContain("hunter2");
+    }
+
+    @Test
     void invalidFlagsExitWith2() {
         assertThat(run(Map.of(), "--port", "x")).isEqualTo(2);
         assertThat(err()).contains("server.port");
