@@ -27,11 +27,8 @@ class ClusterSharedLimitIT extends E2eBase {
         }
         List<ServerProcess.Builder> builders = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            builders.add(server(i)
-                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
-                    .env("TWISTERLAB_REDIS_URL", cluster.seedUri())
-                    .env("TWISTERLAB_RATELIMIT_DEFAULT", LIMIT + "/1h,100/1d")
-                    .env("TWISTERLAB_API_KEYS", ApiKeys.config(clients.toArray(ApiKeys[]::new))));
+            builders.add(redisLimitedServer(i, cluster.seedUri(), LIMIT + "/1h,100/1d",
+                    ApiKeys.config(clients.toArray(ApiKeys[]::new))));
         }
         List<ServerProcess> servers = startAll(builders);
 

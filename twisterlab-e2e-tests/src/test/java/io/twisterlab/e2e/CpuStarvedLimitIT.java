@@ -115,11 +115,8 @@ class CpuStarvedLimitIT extends E2eBase {
         all.add(limited);
         List<ServerProcess.Builder> builders = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
-            builders.add(server(i)
-                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
-                    .env("TWISTERLAB_REDIS_URL", redis.uri())
-                    .env("TWISTERLAB_RATELIMIT_DEFAULT", LIMIT + "/1h")
-                    .env("TWISTERLAB_API_KEYS", ApiKeys.config(all.toArray(ApiKeys[]::new))));
+            builders.add(redisLimitedServer(i, redis.uri(), LIMIT + "/1h",
+                    ApiKeys.config(all.toArray(ApiKeys[]::new))));
         }
         List<ServerProcess> servers = startAll(builders);
         // fresh instances (ready, no request served yet) on a node whose CPU is taken from now on

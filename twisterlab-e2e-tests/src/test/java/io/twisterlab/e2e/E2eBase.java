@@ -46,6 +46,18 @@ abstract class E2eBase {
         return ServerProcess.builder(testName, index);
     }
 
+    /**
+     * A server on the redis rate-limit store at {@code redisUrl} with the default limit {@code limit} (e.g.
+     * {@code 50/1h}) and the API keys {@code apiKeys}; every other rate-limit setting is the default a user gets.
+     */
+    ServerProcess.Builder redisLimitedServer(int index, String redisUrl, String limit, String apiKeys) {
+        return server(index)
+                .env("TWISTERLAB_RATELIMIT_STORE", "redis")
+                .env("TWISTERLAB_REDIS_URL", redisUrl)
+                .env("TWISTERLAB_RATELIMIT_DEFAULT", limit)
+                .env("TWISTERLAB_API_KEYS", apiKeys);
+    }
+
     /** Starts every process first (they boot in parallel), then waits for each to be ready. */
     static List<ServerProcess> startAll(List<ServerProcess.Builder> builders) {
         List<ServerProcess> started = new ArrayList<>();

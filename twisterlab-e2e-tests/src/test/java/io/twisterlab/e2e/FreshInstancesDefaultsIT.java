@@ -30,11 +30,7 @@ class FreshInstancesDefaultsIT extends E2eBase {
         ApiKeys client = ApiKeys.generate("client" + repetition.getCurrentRepetition(), "viewer");
         List<ServerProcess.Builder> builders = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
-            builders.add(server(i)
-                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
-                    .env("TWISTERLAB_REDIS_URL", redis.uri())
-                    .env("TWISTERLAB_RATELIMIT_DEFAULT", LIMIT + "/1h")
-                    .env("TWISTERLAB_API_KEYS", client.entry()));
+            builders.add(redisLimitedServer(i, redis.uri(), LIMIT + "/1h", client.entry()));
         }
         List<ServerProcess> servers = startAll(builders);
 

@@ -49,14 +49,10 @@ class RedisOutageIT extends E2eBase {
         List<String> policies = List.of("fail-open", "fail-open", "fail-closed", "local-fallback", "local-fallback");
         List<ServerProcess.Builder> builders = new ArrayList<>();
         for (int i = 0; i < policies.size(); i++) {
-            builders.add(server(i)
-                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
-                    .env("TWISTERLAB_REDIS_URL", redis.uri())
-                    .env("TWISTERLAB_RATELIMIT_DEFAULT", LIMIT + "/1h")
+            builders.add(redisLimitedServer(i, redis.uri(), LIMIT + "/1h", ApiKeys.config(load, probe, local, after))
                     .env("TWISTERLAB_RATELIMIT_FAILURE_POLICY", policies.get(i)) // the subject of the test
                     // overridden because the test checks that the local fallback enforces its share (10 of 20)
-                    .env("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "0.5")
-                    .env("TWISTERLAB_API_KEYS", ApiKeys.config(load, probe, local, after)));
+                    .env("TWISTERLAB_RATELIMIT_FALLBACK_SHARE", "0.5"));
         }
         List<ServerProcess> servers = startAll(builders);
         List<Instance> instances = new ArrayList<>();
@@ -197,13 +193,9 @@ class RedisOutageIT extends E2eBase {
         RedisServerProcess redis = startRedis();
         List<ServerProcess.Builder> builders = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            builders.add(server(i)
-                    .env("TWISTERLAB_RATELIMIT_STORE", "redis")
-                    .env("TWISTERLAB_REDIS_URL", redis.uri())
-                    .env("TWISTERLAB_RATELIMIT_DEFAULT", "100000/1h")
+            builders.add(redisLimitedServer(i, redis.uri(), "100000/1h", load.entry())
                     // fail-open: every request answers 200, so the test measures how long each one waited
-                    .env("TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-open")
-                    .env("TWISTERLAB_API_KEYS", load.entry()));
+                    .env("TWISTERLAB_RATELIMIT_FAILURE_POLICY", "fail-open"));
         }
         List<ServerProcess> servers = startAll(builders);
         for (int i = 0; i < 20; i++) {

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * {@link IllegalArgumentException} naming the offending key.
  *
  * <pre>{@code
- * int poolSize = ProviderConfig.intInRange(context, "database.pool_size", 5, 1, 100);
+ * int poolSize = ProviderConfig.intInRange(context, "agents.database.pool_size", 5, 1, 100);
  * }</pre>
  */
 public final class ProviderConfig {

@@ -1,10 +1,8 @@
 package io.twisterlab.ratelimit.redis;
 
 import io.twisterlab.ratelimit.AbstractGcraConformanceTest;
-import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.FakeTicker;
 import io.twisterlab.ratelimit.RateLimitStore;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -25,10 +23,6 @@ class RedisClusterContractIT extends AbstractGcraConformanceTest {
 
     @Override
     protected RateLimitStore createStore(FakeTicker ticker) {
-        return RedisStore.builder(cluster.seedUri())
-                .timeout(Duration.ofSeconds(5))
-                .failurePolicy(FailurePolicy.FAIL_CLOSED)
-                .testClock(ticker, Duration.ofHours(1).toMillis())
-                .build();
+        return RedisStoreContractIT.conformanceStore(cluster.seedUri(), ticker);
     }
 }

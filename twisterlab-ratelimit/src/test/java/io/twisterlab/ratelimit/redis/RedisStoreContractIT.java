@@ -29,7 +29,12 @@ class RedisStoreContractIT extends AbstractGcraConformanceTest {
 
     @Override
     protected RateLimitStore createStore(FakeTicker ticker) {
-        return RedisStore.builder(redis.uri())
+        return conformanceStore(redis.uri(), ticker);
+    }
+
+    /** The store the conformance suite runs against at {@code uri}: fail-closed, on the suite's fake clock. */
+    static RateLimitStore conformanceStore(String uri, FakeTicker ticker) {
+        return RedisStore.builder(uri)
                 .timeout(Duration.ofSeconds(5))
                 .failurePolicy(FailurePolicy.FAIL_CLOSED)
                 .testClock(ticker, Duration.ofHours(1).toMillis())
