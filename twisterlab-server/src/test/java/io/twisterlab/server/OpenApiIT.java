@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,48 @@ class OpenApiIT {
             assertThat(r.statusCode()).isEqualTo(302);
             assertThat(r.headers().firstValue("Location")).hasValue("/docs");
         }
+    }
+
+    @Test
+    void docsFilesAreCachedByVersionAndRevalidatedWithTheirEtag() throws Exception {
+        HttpResponse<String> page = get(server, "/docs");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        String pageTag = page.headers().firstValue("ETag").orElseThrow();
+        assertThat(pageTag).matches("\"[0-9a-f]{16}\"");
+        HttpResponse<String> again = send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/docs"))
+                .header("If-None-Match", pageTag).GET().build());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+
+        Matcher links = Pattern.compile("\"/docs/([a-z0-9.-]+)\\?v=([0-9a-f]{16})\"").matcher(page.body());
+        Map<String, String> versions = new HashMap<>();
+        while (links.find()) {
+            versions.put(links.group(1), links.group(2));
+        }
+        assertThat(versions).containsOnlyKeys("swagger-ui-bundle.js", "swagger-ui.css", "initializer.js",
+                "favicon-32x32.png");
+        for (Map.Entry<String, String> file : versions.entrySet()) {
+            String path = "/docs/" + file.getKey();
+            HttpResponse<String> versioned = get(server, path + "?v=" + file.getValue());
+            assertThat(versioned.statusCode()).as(path).isEqualTo(200);
+            assertThat(versioned.headers().firstValue("Cache-Control")).as(path)
+                    .hasValue("public, max-age=31536000, immutable");
+            assertThat(versioned.headers().firstValue("ETag")).as(path).hasValue("\"" + file.getValue() + "\"");
+            // an old or invented version is never cached for long: after an upgrade the page links a new one
+            HttpResponse<String> stale = get(server, path + "?v=0123456789abcdef");
+            assertThat(stale.statusCode()).as(path).isEqualTo(200);
+            assertThat(stale.headers().firstValue("Cache-Control")).as(path).hasValue("no-cache");
+            HttpResponse<String> revalidated = send(HttpRequest.newBuilder(URI.create(server.baseUri() + path))
+                    .header("If-None-Match", "\"other\", W/\"" + file.getValue() + "\"").GET().build());
+            assertThat(revalidated.statusCode()).as(path).isEqualTo(304);
+            assertThat(revalidated.body()).as(path).isEmpty();
+        }
+        HttpResponse<String> changed = send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/docs/initializer.js"))
+                .header("If-None-Match", "\"0123456789abcdef\"").GET().build());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).contains("'/api/v1/openapi.json'");
+        // the API itself is never stored by a cache
+        assertThat(get(server, "/health").headers().firstValue("Cache-Control")).hasValue("no-store");
     }
 
     @Test
