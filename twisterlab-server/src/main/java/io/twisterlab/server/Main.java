@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Main {
+    /** The server's options and the settings they set. */
+    private static final Map<String, String> SERVER_OPTIONS = Map.of("--port", "server.port", "--host",
+            "server.host", "--config", "config.file", "--log-format", "log.format");
+
     private Main() {
     }
 
@@ -76,51 +81,32 @@ public final class Main {
         if (!list.isEmpty() && list.get(0).equals("hash-password")) {
             return PasswordCommand.run(list.subList(1, list.size()), in, out, err);
         }
-        Map<String, String> flags = new LinkedHashMap<>();
         ErrorLines errors = ErrorLines.of(err, env.get("TWISTERLAB_LOG_FORMAT"), Clock.systemUTC());
-        for (int i = 0; i < list.size(); i++) {
-            String arg = list.get(i);
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
-            switch (arg) {
-                case "--help", "-h" -> {
-                    out.print(help());
-                    return 0;
-                }
-                case "--version", "-V" -> {
-                    out.println("twisterlab-server " + TwisterLabServer.version() + " (git " + TwisterLabServer.revision()
-                            + ")");
-                    return 0;
-                }
-                case "--port", "--host", "--config", "--log-format" -> {
-                    if (value == null) {
-                        if (i + 1 >= list.size()) {
-                            errors.print("twisterlab: " + arg + " needs a value (see --help)");
-                            return 2;
-                        }
-                        value = list.get(++i);
-                    }
-                    flags.put(switch (arg) {
-                        case "--port" -> "server.port";
-                        case "--host" -> "server.host";
-                        case "--config" -> "config.file";
-                        default -> "log.format";
-                    }, value);
-                    if (arg.equals("--log-format")) {
-                        errors.format(value);
-                    }
-                }
-                default -> {
-                    errors.print("twisterlab: unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg
-                            + "' (commands: keygen, hash-password; see --help)");
-                    return 2;
-                }
-            }
+        Map<String, String> opts = new LinkedHashMap<>();
+        Optional<String> invalidArgument = Options.parse("", list, List.copyOf(SERVER_OPTIONS.keySet()),
+                List.of("--help", "--version"), opts);
+        if (opts.containsKey("--log-format")) {
+            errors.format(opts.get("--log-format")); // an error after --log-format=json is a JSON line too
         }
+        if (invalidArgument.isPresent()) {
+            errors.print(invalidArgument.get());
+            return 2;
+        }
+        if (opts.containsKey("--help")) {
+            out.print(help());
+            return 0;
+        }
+        if (opts.containsKey("--version")) {
+            out.println("twisterlab-server " + TwisterLabServer.version() + " (git " + TwisterLabServer.revision() + ")");
+            return 0;
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        SERVER_OPTIONS.forEach((option, setting) -> {
+            String value = opts.get(option);
+            if (value != null) {
+                flags.put(setting, value);
+            }
+        });
         ServerConfig config;
         try {
             config = ServerConfig.load(null, env, flags);
@@ -262,9 +248,11 @@ public final class Main {
 
     private static int keygen(List<String> args, PrintStream out, PrintStream err) {
         Map<String, String> opts = new LinkedHashMap<>();
-        Integer usage = Options.parse("keygen", args, List.of("--name", "--role"), opts, err);
-        if (usage != null) {
-            return usage;
+        Optional<String> invalid = Options.parse("keygen", args, List.of("--name", "--role"), List.of("--help"),
+                opts);
+        if (invalid.isPresent()) {
+            err.println(invalid.get());
+            return 2;
         }
         if (opts.containsKey("--help")) {
             out.println(KEYGEN_USAGE);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,9 +35,11 @@ final class PasswordCommand {
 
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         Map<String, String> opts = new LinkedHashMap<>();
-        Integer usage = Options.parse("hash-password", args, List.of("--user", "--role", "--cost"), opts, err);
-        if (usage != null) {
-            return usage;
+        Optional<String> invalid = Options.parse("hash-password", args, List.of("--user", "--role", "--cost"),
+                List.of("--help"), opts);
+        if (invalid.isPresent()) {
+            err.println(invalid.get());
+            return 2;
         }
         if (opts.containsKey("--help")) {
             out.print(USAGE + System.lineSeparator() + System.lineSeparator() + """

@@ -122,4 +122,18 @@ class CliTest {
         assertThat(run("", "hash")).isEqualTo(2);
         assertThat(err().lines()).singleElement().asString().contains("hash-password");
     }
+
+    @Test
+    void theServerParsesItsOptionsLikeEverySubcommand() {
+        assertThat(run("", "--port")).isEqualTo(2);
+        assertThat(err().lines()).singleElement().asString()
+                .isEqualTo("twisterlab: --port needs a value (commands: keygen, hash-password; see --help)");
+        err.reset();
+        assertThat(run("", "--port", "1", "--version=2")).isEqualTo(2); // a switch takes no value
+        assertThat(err().lines()).singleElement().asString().startsWith("twisterlab: unknown option '--version'");
+        err.reset();
+        assertThat(run("", "--port=1", "--host", "127.0.0.1", "-V")).isZero();
+        assertThat(out()).startsWith("twisterlab-server ");
+        assertThat(err()).isEmpty();
+    }
 }
