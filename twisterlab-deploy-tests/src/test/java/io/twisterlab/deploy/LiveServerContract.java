@@ -3,6 +3,8 @@ package io.twisterlab.deploy;
 import io.twisterlab.core.AbstractCoreAgent;
 import io.twisterlab.core.AgentResponse;
 import io.twisterlab.core.ParamType;
+import io.twisterlab.core.spi.AgentProvider;
+import io.twisterlab.core.spi.SettingKey;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import io.twisterlab.server.ServerConfig;
 import io.twisterlab.server.Settings;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 
@@ -74,6 +77,12 @@ final class LiveServerContract implements ServerContract {
         Set<String> names = new HashSet<>();
         Settings.all().stream().map(Settings.Setting::env).filter(Objects::nonNull).forEach(names::add);
         names.add("TWISTERLAB_CONFIG");   // read by ServerConfig.load before the table: the YAML file
+        // agents.<name>.<key>: the keys the agent providers on the server's class path declare
+        for (AgentProvider provider : ServiceLoader.load(AgentProvider.class)) {
+            for (SettingKey key : provider.settingKeys()) {
+                Settings.agentEnv(key.agent(), key.key()).ifPresent(names::add);
+            }
+        }
         return names;
     }
 
