@@ -121,7 +121,9 @@ public final class Main {
         for (String unknown : SettingsReport.unknownVariables(env)) {
             log.warn("{}", unknown);
         }
-        log.info("{}", SettingsReport.describe(env, flags));
+        for (String line : SettingsReport.describe(env, flags)) {
+            log.info("{}", line);
+        }
 
         TwisterLabServer server;
         try {

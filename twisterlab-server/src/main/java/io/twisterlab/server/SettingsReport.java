@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What start-up logs about the configuration: one warning per {@code TWISTERLAB_*} variable that is no setting (a
- * typo, with the closest known name), and which settings are in force and where each came from
- * (default, file, env, flag), secrets redacted by {@link Redaction}.
+ * typo, with the closest known name), and one line per setting that is not at its default, saying where it came
+ * from (file, env, flag), secrets redacted by {@link Redaction}.
  */
 final class SettingsReport {
     /** Variables read outside {@link Settings}: the configuration file and Logback's level. */
@@ -55,11 +55,12 @@ final class SettingsReport {
     }
 
     /**
-     * The settings in force, one entry per setting of {@link Settings} (plus {@code agents.*} flags from the
-     * environment and the YAML-only lists when the file has them): {@code key=value (source)}, those that differ
-     * from their default first. Secrets, user hashes and URL credentials are redacted.
+     * The settings in force: one line per setting that does not have its default, {@code setting key=value
+     * (source)} where the source is "flag", "env" or "file" (plus {@code agents.*} variables from
+     * the environment and the YAML-only lists when the file has them), then one summary line. Secrets, user hashes
+     * and URL credentials are redacted.
      */
-    static String describe(Map<String, String> env, Map<String, String> flags) {
+    static List<String> describe(Map<String, String> env, Map<String, String> flags) {
         Path file = configFile(env, flags);
         Map<String, String> fromFile = file == null ? Map.of() : readYaml(file);
         Map<String, String> values = new LinkedHashMap<>();
@@ -72,8 +73,6 @@ final class SettingsReport {
                 put(values, sources, s.key(), envValue, "env");
             } else if (fromFile.containsKey(s.key())) {
                 put(values, sources, s.key(), fromFile.get(s.key()), "file");
-            } else {
-                put(values, sources, s.key(), s.defaultValue(), "default");
             }
         }
         fromFile.forEach((key, value) -> {
@@ -89,17 +88,16 @@ final class SettingsReport {
             }
         });
         Map<String, String> shown = Redaction.settings(values);
-        List<String> changed = new ArrayList<>();
-        List<String> defaults = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (String key : values.keySet()) {
             String value = values.get(key).isEmpty() ? "" : Redaction.message(shown.get(key));
             String source = Objects.requireNonNull(sources.get(key), key); // every value has its source
-            String entry = key + "=" + value + " (" + source + ")";
-            (source.equals("default") ? defaults : changed).add(entry);
+            lines.add("setting " + key + "=" + value + " (" + source + ")");
         }
-        return "settings in force" + (file == null ? "" : " (configuration file " + file + ")") + ": "
-                + (changed.isEmpty() ? "all defaults" : String.join(", ", changed))
-                + (defaults.isEmpty() ? "" : "; defaults: " + String.join(", ", defaults));
+        lines.add("settings in force" + (file == null ? "" : " (configuration file " + file + ")") + ": "
+                + (values.isEmpty() ? "all defaults" : values.size() + " set as above, every other one its default")
+                + " (java -jar twisterlab-server.jar --help lists the settings and their defaults)");
+        return lines;
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value,
