@@ -177,11 +177,6 @@ public final class RedisHarness {
         public boolean measured() {
             return decisions > 0;
         }
-
-        /** @return whether {@code other} is the same measurement (scenario, peer, callers), maybe on another target */
-        boolean sameCase(Result other) {
-            return scenario.equals(other.scenario) && peer.equals(other.peer) && callers == other.callers;
-        }
     }
 
     /** Decides for one subject, blocking. */
@@ -468,8 +463,12 @@ public final class RedisHarness {
         for (Limit l : limits == 2 ? List.of(FIRST_LIMIT, SECOND_LIMIT) : List.of(FIRST_LIMIT)) {
             script.addAll(List.of(Long.toString(l.emissionIntervalMicros()), Long.toString(l.burst())));
         }
-        double calibrated = runRedisBenchmark(command, options.referenceCalibration(), script)[0];
-        long n = Math.max(options.referenceCalibration(), (long) (calibrated * options.measureSeconds()));
+        // whole pipelines for every client: redis-benchmark --cluster can abort ("All clients disconnected") on a
+        // partial last pipeline
+        long batch = 16L * callers;
+        long calibration = Math.max(batch, options.referenceCalibration() / batch * batch);
+        double calibrated = runRedisBenchmark(command, calibration, script)[0];
+        long n = Math.max(calibration, (long) (calibrated * options.measureSeconds()) / batch * batch);
         List<Map<String, Long>> before = target.commandStats();
         double[] r = runRedisBenchmark(command, n, script);
         List<Map<String, Long>> after = target.commandStats();

@@ -63,14 +63,24 @@ final class RedisReport {
                     .append(" (min–max) | paired by round: median (min–max) |\n");
             sb.append("|---|---|---:|---|---:|---:|\n");
             for (Result r : others) {
-                results.stream()
-                        .filter(s -> s.target().equals(first) && s.measured() && s.sameCase(r))
-                        .findFirst()
-                        .ifPresent(single -> sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |%n",
-                                r.target(), r.scenario(), r.callers(), r.peer(), ratio(r, single), paired(r, single))));
+                compareWith(sb, results, first, r, r.peer(), r.peer());
+                // on a cluster our store never coalesces: its like on one Redis is the unbatched store
+                if (r.peer().equals("twisterlab")) {
+                    compareWith(sb, results, first, r, "twisterlab unbatched", "twisterlab ÷ twisterlab unbatched");
+                }
             }
         }
         return sb.toString();
+    }
+
+    private static void compareWith(StringBuilder sb, List<Result> results, String first, Result r, String peer,
+                                    String label) {
+        results.stream()
+                .filter(s -> s.target().equals(first) && s.measured() && s.peer().equals(peer)
+                        && s.scenario().equals(r.scenario()) && s.callers() == r.callers())
+                .findFirst()
+                .ifPresent(single -> sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |%n",
+                        r.target(), r.scenario(), r.callers(), label, ratio(r, single), paired(r, single))));
     }
 
     /** @return median(a) ÷ median(b) with the conservative range [min(a)/max(b), max(a)/min(b)] */
