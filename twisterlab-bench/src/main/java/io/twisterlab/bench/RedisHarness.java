@@ -467,63 +467,16 @@ public final class RedisHarness {
         // partial last pipeline
         long batch = 16L * callers;
         long calibration = Math.max(batch, options.referenceCalibration() / batch * batch);
-        double calibrated = runRedisBenchmark(command, calibration, script)[0];
+        double calibrated = RedisBenchmarkRun.run(command, calibration, script)[0];
         long n = Math.max(calibration, (long) (calibrated * options.measureSeconds()) / batch * batch);
         List<Map<String, Long>> before = target.commandStats();
-        double[] r = runRedisBenchmark(command, n, script);
+        double[] r = RedisBenchmarkRun.run(command, n, script);
         List<Map<String, Long>> after = target.commandStats();
         System.err.printf(Locale.ROOT, "[redis-harness] %-18s %-22s %-20s %3d callers: %,10.0f decisions/s%n",
                 target.label(), scenario, peer, callers, r[0]);
         return new Result(target.label(), scenario, peer, callers, n, r[0], r[1] * 1e3, r[2] * 1e3, 1.0 / 16,
                 perDecision(before, after, n), scriptShares(before, after), 0, 0,
                 "pipelined: 16 commands per round trip");
-    }
-
-    /** @return rps, p50 ms, p99 ms */
-    private static double[] runRedisBenchmark(List<String> base, long n, List<String> script) {
-        List<String> command = new ArrayList<>(base);
-        command.addAll(List.of("-n", Long.toString(n)));
-        command.addAll(script);
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("redis-benchmark failed: " + output);
-            }
-            // --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms",...
-            // (with --cluster, the masters it found are listed first)
-            List<String> lines = Arrays.asList(output.strip().split("\r?\n"));
-            String[] header = unquote(lines.stream().filter(l -> l.startsWith("\"test\"")).findFirst().orElse(""));
-            String[] row = unquote(lines.get(lines.size() - 1));
-            return new double[] {
-                Double.parseDouble(row[indexOf(header, "rps")]),
-                Double.parseDouble(row[indexOf(header, "p50_latency_ms")]),
-                Double.parseDouble(row[indexOf(header, "p99_latency_ms")])};
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run redis-benchmark", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("unexpected redis-benchmark output for " + command, e);
-        }
-    }
-
-    private static String[] unquote(String csvLine) {
-        String[] cells = csvLine.split("\",\"");
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = cells[i].replace("\"", "");
-        }
-        return cells;
-    }
-
-    private static int indexOf(String[] header, String column) {
-        for (int i = 0; i < header.length; i++) {
-            if (header[i].equals(column)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no column " + column + " in " + Arrays.toString(header));
     }
 
     /** @return every command's calls per decision, summed over the masters */
