@@ -6,7 +6,8 @@
 #   twisterlab-bench/scripts/run-all.sh [results-dir]      # default twisterlab-bench/results
 # Jars: JAR=... SERVER_JAR=... (copies, so that a rebuild during the run changes nothing).
 # Overrides: ROUNDS=5 JMH_OPTS="-f 1 -wi 3 -w 1s -i 5 -r 1s" twisterlab-bench/scripts/run-all.sh
-# Parts: PARTS="single keyed anatomy heap redis http" (the default, all of them); e.g. PARTS="single redis".
+# Parts: PARTS="single keyed anatomy heap redis http" (the default); e.g. PARTS="single redis". PARTS="redis-cluster"
+# runs the Redis harness on a single Redis and a local 3-master Redis Cluster side by side (redis-cluster.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="${JAR:-$ROOT/twisterlab-bench/target/benchmarks.jar}"
@@ -24,7 +25,8 @@ mkdir -p "$OUT/raw"
   echo "nproc: $(nproc)"
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (uptime: $(uptime))"
   echo "redis-benchmark: $(command -v redis-benchmark || echo 'NOT FOUND (apt-get install -y redis-tools)')"
   echo "wrk: $(command -v wrk || echo 'NOT FOUND (apt-get install -y wrk)')"
   echo "jmh opts: $JMH_OPTS, $ROUNDS interleaved rounds; parts:$PARTS"
@@ -63,6 +65,11 @@ if part redis; then
     --keys 100000 --out "$OUT/redis.md" 2> >(grep -v '^SLF4J' >&2)
 fi
 
+if part redis-cluster; then
+  java -cp "$JAR" io.twisterlab.bench.RedisHarness --cluster 3 --warmup 1 --seconds 2 --rounds "$ROUNDS" \
+    --callers 1,16,64 --keys 100000 --out "$OUT/redis-cluster.md" 2> >(grep -v '^SLF4J' >&2)
+fi
+
 if ! part http; then
   :
 elif [ -f "$SERVER_JAR" ]; then
@@ -72,6 +79,6 @@ else
   echo "twisterlab-server.jar not built: HTTP harness skipped" | tee "$OUT/http.md"
 fi
 
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (uptime: $(uptime))" | tee -a "$OUT/machine.txt"
 python3 "$ROOT/twisterlab-bench/scripts/summarize.py" "$OUT" > "$OUT/summary.md"
 echo "summary: $OUT/summary.md"

@@ -2,21 +2,12 @@ package io.twisterlab.bench;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import io.twisterlab.ratelimit.Decision;
-import io.twisterlab.ratelimit.FailurePolicy;
 import io.twisterlab.ratelimit.Limit;
+import io.twisterlab.ratelimit.redis.RedisClusterProcess;
 import io.twisterlab.ratelimit.redis.RedisServerProcess;
 import io.twisterlab.ratelimit.redis.RedisStore;
 import java.io.IOException;
@@ -30,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis harness (a main, not a unit test): decisions per second and p50/p99 latency with 1, 16 and 64 concurrent
- * callers against one local {@code redis-server}, for
+ * callers against one local {@code redis-server} and, with {@code --cluster N}, in the same run against a local Redis
+ * Cluster of N masters (or against the {@code redis://} or {@code redis-cluster://} given by {@code --uri}), for
  * <ul>
  *   <li><b>twisterlab</b>: our {@code RedisStore} on one Lettuce connection (concurrent decisions coalesced into
  *       shared script calls, the default);</li>
@@ -53,17 +46,24 @@ import org.jspecify.annotations.Nullable;
  * Scenarios: spread keys (uniform over {@code --keys} subjects) at each caller count; two limits per decision; one hot
  * key. Round trips per decision are counted twice: client-side (Lettuce {@link CommandListener}: commands sent per
  * decision) and server-side ({@code INFO commandstats} deltas per decision, which also count the {@code GET}/{@code SET}
- * run <em>inside</em> scripts). The limits are never reached (every decision writes).
+ * run <em>inside</em> scripts), summed over the masters, with each master's share of the script calls. The limits
+ * are never reached (every decision writes); a decision the store could not get from Redis (its failure policy
+ * decided) is a store error, reported per row. On a cluster, our store makes one script call per decision (subjects
+ * live in different slots, so nothing is coalesced: the unbatched row would be the same and is not run), and
+ * {@code redis-benchmark --cluster} spreads its clients over the masters.
  *
  * <p>Callers are platform threads each calling the blocking API in a loop; latency is measured around that call.
  *
  * <pre>
  * java -cp twisterlab-bench/target/benchmarks.jar io.twisterlab.bench.RedisHarness            # starts redis-server
  * java -cp ... io.twisterlab.bench.RedisHarness --uri redis://127.0.0.1:6379 --warmup 3 --seconds 5 --callers 1,16,64
+ * java -cp ... io.twisterlab.bench.RedisHarness --cluster 3 --rounds 2       # single Redis and a 3-master cluster
+ * java -cp ... io.twisterlab.bench.RedisHarness --uri redis-cluster://10.0.0.1:6379,10.0.0.2:6379
  * java -cp ... io.twisterlab.bench.RedisHarness --smoke                                      # seconds, tiny counts
  * </pre>
- * Without {@code --uri}, the harness starts {@code redis-server} from {@code PATH} or the binary shipped in
- * {@code embedded-redis}. Without {@code redis-benchmark} on {@code PATH}, reference rows say
+ * Without {@code --uri}, the harness starts {@code redis-server} the way the tests do ({@code RedisServerProcess}: the
+ * binary shipped in {@code embedded-redis}, or the one {@code TWISTERLAB_TEST_REDIS_SERVER} names), and so does
+ * {@code --cluster} ({@code RedisClusterProcess}). Without {@code redis-benchmark} on {@code PATH}, reference rows say
  * {@code redis-benchmark NOT FOUND} (install {@code redis-tools}) — nothing is silently skipped.
  */
 public final class RedisHarness {
@@ -71,11 +71,37 @@ public final class RedisHarness {
     /** Harness settings. */
     public record Options(@Nullable String uri, double warmupSeconds, double measureSeconds, int[] callers, int keys,
                           long referenceCalibration, @Nullable Path out, List<String> peers,
-                          int rounds, int ourConnections) {
+                          int rounds, int ourConnections, int clusterMasters) {
+
+        /** Validates. */
+        public Options {
+            if (clusterMasters < 0 || rounds < 1 || ourConnections < 1 || keys < 1 || callers.length == 0) {
+                throw new IllegalArgumentException("--cluster must be at least 0; --rounds, --our-connections, "
+                        + "--keys and every caller count at least 1");
+            }
+        }
 
         /** @return settings for a run of a few seconds that only checks everything works */
         public static Options smoke() {
-            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null, ALL_PEERS, 1, 1);
+            return new Options(null, 0.2, 0.3, new int[] {1, 4}, 100, 200, null, ALL_PEERS, 1, 1, 0);
+        }
+
+        /**
+         * @param masters masters of a local Redis Cluster to measure next to the single Redis (0: none)
+         * @return these settings with that cluster
+         */
+        public Options withCluster(int masters) {
+            return new Options(uri, warmupSeconds, measureSeconds, callers, keys, referenceCalibration, out, peers,
+                    rounds, ourConnections, masters);
+        }
+
+        /**
+         * @param names peers as named in {@code --peers}
+         * @return these settings with only those peers
+         */
+        public Options withPeers(List<String> names) {
+            return new Options(uri, warmupSeconds, measureSeconds, callers, keys, referenceCalibration, out, names,
+                    rounds, ourConnections, clusterMasters);
         }
 
         static Options parse(String[] args) {
@@ -89,6 +115,7 @@ public final class RedisHarness {
             List<String> peers = ALL_PEERS;
             int rounds = 1;
             int ourConnections = 1;
+            int clusterMasters = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -109,28 +136,44 @@ public final class RedisHarness {
                     case "--peers" -> peers = List.of(args[++i].split(","));
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--our-connections" -> ourConnections = Integer.parseInt(args[++i]);
+                    case "--cluster" -> clusterMasters = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + " (expected --uri, --warmup, --seconds, --callers, --keys, --out, --peers, --rounds, --our-connections, --smoke)");
+                            + " (expected --uri, --cluster, --warmup, --seconds, --callers, --keys, --out, --peers, "
+                            + "--rounds, --our-connections, --smoke)");
                 }
             }
-            return new Options(uri, warmup, seconds, callers, keys, calibration, out, peers, rounds, ourConnections);
+            return new Options(uri, warmup, seconds, callers, keys, calibration, out, peers, rounds, ourConnections,
+                    clusterMasters);
         }
     }
 
-    /** One measured (scenario, peer, callers). */
-    public record Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
-                         double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
-                         long denied, long degraded, String note, double perSecondMin, double perSecondMax,
-                         List<Double> perRound) {
+    /**
+     * One measured (target, scenario, peer, callers).
+     *
+     * @param target       {@code redis} or {@code cluster, N masters}
+     * @param masterShares per master (port order), its share of the script calls ({@code EVALSHA} and {@code EVAL})
+     *                     during the measurement; one element on a single Redis
+     * @param degraded     decisions the store could not get from Redis (decided by its failure policy): store errors
+     */
+    public record Result(String target, String scenario, String peer, int callers, long decisions, double perSecond,
+                         double p50Micros, double p99Micros, double clientCommandsPerDecision,
+                         Map<String, Double> serverCallsPerDecision, List<Double> masterShares, long denied,
+                         long degraded, String note, double perSecondMin, double perSecondMax, List<Double> perRound) {
 
-        Result(String scenario, String peer, int callers, long decisions, double perSecond, double p50Micros,
-               double p99Micros, double clientCommandsPerDecision, Map<String, Double> serverCallsPerDecision,
-               long denied, long degraded, String note) {
-            this(scenario, peer, callers, decisions, perSecond, p50Micros, p99Micros, clientCommandsPerDecision,
-                    serverCallsPerDecision, denied, degraded, note, perSecond, perSecond, List.of(perSecond));
+        Result(String target, String scenario, String peer, int callers, long decisions, double perSecond,
+               double p50Micros, double p99Micros, double clientCommandsPerDecision,
+               Map<String, Double> serverCallsPerDecision, List<Double> masterShares, long denied, long degraded,
+               String note) {
+            this(target, scenario, peer, callers, decisions, perSecond, p50Micros, p99Micros, clientCommandsPerDecision,
+                    serverCallsPerDecision, masterShares, denied, degraded, note, perSecond, perSecond,
+                    List.of(perSecond));
         }
 
-        /** @return whether this row was measured (false when redis-benchmark is missing) */
+        static Result missing(String target, String scenario, String peer, int callers, String note) {
+            return new Result(target, scenario, peer, callers, 0, 0, 0, 0, 0, Map.of(), List.of(), 0, 0, note);
+        }
+
+        /** @return whether this row was measured (false when redis-benchmark is missing or cannot run it) */
         public boolean measured() {
             return decisions > 0;
         }
@@ -153,22 +196,16 @@ public final class RedisHarness {
             Limit.builder("bench2").permits(10 * Peers.OPEN_RATE).per(Duration.ofSeconds(10)).burst(Peers.OPEN_BURST).build();
 
     private final Options options;
-    private final String uri;
-    private final RedisClient client;
-    private final CommandCounter counter = new CommandCounter();
-    private final RedisClient adminClient;
-    private final RedisCommands<String, String> admin;
-    /** The SHA-1 of the store's own script, loaded for {@code redis-benchmark}. */
+    private final RedisTarget target;
+    private final CommandCounter counter;
+    /** The SHA-1 of the store's own script, loaded on every master for {@code redis-benchmark}. */
     private final String scriptSha;
 
-    private RedisHarness(Options options, String uri) {
+    private RedisHarness(Options options, RedisTarget target, CommandCounter counter) {
         this.options = options;
-        this.uri = uri;
-        this.client = RedisClient.create(uri);
-        this.client.addListener(counter);
-        this.adminClient = RedisClient.create(uri);
-        this.admin = adminClient.connect().sync();
-        this.scriptSha = admin.scriptLoad(RedisStore.scriptSource());
+        this.target = target;
+        this.counter = counter;
+        this.scriptSha = target.scriptLoad(RedisStore.scriptSource());
     }
 
     /**
@@ -178,7 +215,7 @@ public final class RedisHarness {
     public static void main(String[] args) throws IOException {
         Options options = Options.parse(args);
         List<Result> results = run(options);
-        String report = markdown(results);
+        String report = RedisReport.markdown(results);
         System.out.println(report);
         if (options.out() != null) {
             Files.writeString(options.out(), report, StandardCharsets.UTF_8);
@@ -187,27 +224,42 @@ public final class RedisHarness {
     }
 
     /**
-     * Runs every scenario, starting a redis-server if no URI is given.
+     * Runs every scenario on each target: the {@code --uri} (one node or a cluster), else a redis-server it starts;
+     * then, with {@code --cluster N}, a local Redis Cluster of N masters it starts too.
      *
      * @param options the settings
-     * @return the results, in order
+     * @return the results, in order: every row of the first target, then every row of the cluster
      */
     public static List<Result> run(Options options) {
-        if (options.uri() != null) {
-            return rounds(options, options.uri());
-        }
-        try (RedisServerProcess redis = RedisServerProcess.start()) {
-            System.err.println("[redis-harness] started redis-server on " + redis.uri() + " (" + serverVersion(redis.uri()) + ")");
-            return rounds(options, redis.uri());
+        try (RedisServerProcess redis = options.uri() == null ? RedisServerProcess.start() : null;
+             RedisClusterProcess cluster = options.clusterMasters() > 0
+                     ? RedisClusterProcess.start(options.clusterMasters()) : null) {
+            List<String> uris = new ArrayList<>();
+            uris.add(redis == null ? Objects.requireNonNull(options.uri()) : redis.uri());
+            if (cluster != null) {
+                uris.add(cluster.seedUri());
+            }
+            return rounds(options, uris);
         }
     }
 
-    /** Runs the whole scenario list {@code rounds} times (interleaving peers over time), then takes medians. */
-    private static List<Result> rounds(Options options, String uri) {
+    /**
+     * Runs the whole scenario list on every target {@code rounds} times (interleaving peers and targets over time),
+     * then takes medians.
+     */
+    private static List<Result> rounds(Options options, List<String> uris) {
         List<List<Result>> all = new ArrayList<>();
         for (int r = 0; r < options.rounds(); r++) {
             System.err.println("[redis-harness] round " + (r + 1) + "/" + options.rounds());
-            all.add(new RedisHarness(options, uri).runAll());
+            List<Result> round = new ArrayList<>();
+            for (String uri : uris) {
+                CommandCounter counter = new CommandCounter();
+                try (RedisTarget target = RedisTarget.connect(uri, counter)) {
+                    System.err.println("[redis-harness] " + target.label() + " (redis " + target.version() + ")");
+                    round.addAll(new RedisHarness(options, target, counter).runAll());
+                }
+            }
+            all.add(round);
         }
         if (all.size() == 1) {
             return all.get(0);
@@ -218,12 +270,12 @@ public final class RedisHarness {
             List<Result> same = all.stream().map(l -> l.get(k)).toList();
             Result first = same.get(0);
             double[] rps = same.stream().mapToDouble(Result::perSecond).sorted().toArray();
-            merged.add(new Result(first.scenario(), first.peer(), first.callers(),
+            merged.add(new Result(first.target(), first.scenario(), first.peer(), first.callers(),
                     same.stream().mapToLong(Result::decisions).sum(), median(rps),
                     median(same.stream().mapToDouble(Result::p50Micros).sorted().toArray()),
                     median(same.stream().mapToDouble(Result::p99Micros).sorted().toArray()),
                     median(same.stream().mapToDouble(Result::clientCommandsPerDecision).sorted().toArray()),
-                    first.serverCallsPerDecision(),
+                    first.serverCallsPerDecision(), first.masterShares(),
                     same.stream().mapToLong(Result::denied).sum(), same.stream().mapToLong(Result::degraded).sum(),
                     first.note(), rps[0], rps[rps.length - 1],
                     same.stream().map(Result::perSecond).toList()));
@@ -231,23 +283,9 @@ public final class RedisHarness {
         return merged;
     }
 
-    private static double median(double[] sorted) {
+    static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static String serverVersion(String uri) {
-        RedisClient c = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> conn = c.connect()) {
-            for (String line : conn.sync().info("server").split("\r?\n")) {
-                if (line.startsWith("redis_version:")) {
-                    return "redis " + line.substring("redis_version:".length());
-                }
-            }
-            return "redis ?";
-        } finally {
-            c.shutdown();
-        }
     }
 
     private List<Result> runAll() {
@@ -258,73 +296,53 @@ public final class RedisHarness {
         List<Limit> one = List.of(FIRST_LIMIT);
         List<Limit> two = List.of(FIRST_LIMIT, SECOND_LIMIT);
         int max = Arrays.stream(options.callers()).max().orElse(1);
-        try (StatefulRedisConnection<String, String> ours = client.connect();
-             StatefulRedisConnection<String, byte[]> b4j =
-                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            RedisStore store = ourStore(ours, RedisStore.DEFAULT_MAX_BATCH_SIZE);
-            StatefulRedisConnection<String, String> unbatchedConnection = client.connect();
-            RedisStore unbatched = ourStore(unbatchedConnection, 1);
-            ProxyManager<String> proxies = Bucket4jLettuce.casBasedBuilder(b4j)
-                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                    .build();
-            BucketConfiguration b4jOne = Peers.bucket4jConfig(Peers.Regime.OPEN);
-            BucketConfiguration b4jTwo = BucketConfiguration.builder()
-                    .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(Peers.OPEN_RATE, Duration.ofSeconds(1)))
-                    .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(10 * Peers.OPEN_RATE, Duration.ofSeconds(10)))
-                    .build();
-            // Experiment (--our-connections n): our store spread over n connections (n event-loop threads), each
-            // caller thread always using the same one. Default 1: one connection, like Bucket4j here.
-            RedisStore[] stores = new RedisStore[options.ourConnections()];
-            List<StatefulRedisConnection<String, String>> extra = new ArrayList<>(List.of(unbatchedConnection));
-            stores[0] = store;
-            for (int i = 1; i < stores.length; i++) {
-                StatefulRedisConnection<String, String> c = client.connect();
-                extra.add(c);
-                stores[i] = ourStore(c, RedisStore.DEFAULT_MAX_BATCH_SIZE);
-            }
-            List<String> peers = options.peers();
-            // the JVM peers, in row order: name in --peers, name in the table, deciders for one and two limits
-            List<JavaPeer> javaPeers = new ArrayList<>();
-            if (peers.contains("twisterlab")) {
-                javaPeers.add(new JavaPeer("twisterlab",
-                        stores.length == 1 ? oursDecider(store, one) : spread(stores, one),
-                        stores.length == 1 ? oursDecider(store, two) : spread(stores, two)));
-            }
-            if (peers.contains("twisterlab-unbatched")) {
-                javaPeers.add(new JavaPeer("twisterlab unbatched", oursDecider(unbatched, one), oursDecider(unbatched, two)));
-            }
-            if (peers.contains("bucket4j")) {
-                javaPeers.add(new JavaPeer("bucket4j CAS", bucket4jDecider(proxies, b4jOne), bucket4jDecider(proxies, b4jTwo)));
-            }
-            boolean refRows = peers.contains("reference");
-            for (int c : options.callers()) {
-                for (JavaPeer p : javaPeers) {
-                    results.add(measure("spread keys, 1 limit", p.label(), c, false, p.one()));
-                }
-                if (refRows) {
-                    results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
-                }
-            }
+        // Experiment (--our-connections n): our store spread over n connections (n event-loop threads), each caller
+        // thread always using the same one. Default 1: one connection, like Bucket4j here. Every store and
+        // connection is closed with the target.
+        RedisStore[] stores = new RedisStore[options.ourConnections()];
+        for (int i = 0; i < stores.length; i++) {
+            stores[i] = target.store(RedisStore.DEFAULT_MAX_BATCH_SIZE);
+        }
+        BucketConfiguration b4jOne = Peers.bucket4jConfig(Peers.Regime.OPEN);
+        BucketConfiguration b4jTwo = BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(Peers.OPEN_RATE, Duration.ofSeconds(1)))
+                .addLimit(l -> l.capacity(Peers.OPEN_BURST).refillGreedy(10 * Peers.OPEN_RATE, Duration.ofSeconds(10)))
+                .build();
+        List<String> peers = options.peers();
+        // the JVM peers, in row order: name in --peers, name in the table, deciders for one and two limits
+        List<JavaPeer> javaPeers = new ArrayList<>();
+        if (peers.contains("twisterlab")) {
+            javaPeers.add(new JavaPeer("twisterlab", spread(stores, one), spread(stores, two)));
+        }
+        // On Cluster the store never coalesces (subjects live in different slots): "unbatched" would be the same row
+        if (peers.contains("twisterlab-unbatched") && !target.cluster()) {
+            RedisStore unbatched = target.store(1);
+            javaPeers.add(new JavaPeer("twisterlab unbatched", oursDecider(unbatched, one), oursDecider(unbatched, two)));
+        }
+        if (peers.contains("bucket4j")) {
+            ProxyManager<String> proxies = target.bucket4j();
+            javaPeers.add(new JavaPeer("bucket4j CAS", bucket4jDecider(proxies, b4jOne), bucket4jDecider(proxies, b4jTwo)));
+        }
+        boolean refRows = peers.contains("reference");
+        for (int c : options.callers()) {
             for (JavaPeer p : javaPeers) {
-                results.add(measure("spread keys, 2 limits", p.label(), max, false, p.two()));
+                results.add(measure("spread keys, 1 limit", p.label(), c, false, p.one()));
             }
             if (refRows) {
-                results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
+                results.add(reference("spread keys, 1 limit", c, false, 1, redisBenchmark));
             }
-            for (JavaPeer p : javaPeers) {
-                results.add(measure("hot key, 1 limit", p.label(), max, true, p.one()));
-            }
-            if (refRows) {
-                results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
-            }
-            unbatched.close();
-            for (RedisStore s : stores) {
-                s.close();
-            }
-            extra.forEach(StatefulRedisConnection::close);
-        } finally {
-            client.shutdown();
-            adminClient.shutdown();
+        }
+        for (JavaPeer p : javaPeers) {
+            results.add(measure("spread keys, 2 limits", p.label(), max, false, p.two()));
+        }
+        if (refRows) {
+            results.add(reference("spread keys, 2 limits", max, false, 2, redisBenchmark));
+        }
+        for (JavaPeer p : javaPeers) {
+            results.add(measure("hot key, 1 limit", p.label(), max, true, p.one()));
+        }
+        if (refRows) {
+            results.add(reference("hot key, 1 limit", max, true, 1, redisBenchmark));
         }
         return results;
     }
@@ -333,15 +351,10 @@ public final class RedisHarness {
     private record JavaPeer(String label, Decider one, Decider two) {
     }
 
-    private static RedisStore ourStore(StatefulRedisConnection<String, String> connection, int maxBatchSize) {
-        return RedisStore.builder(connection)
-                .timeout(Duration.ofSeconds(10))
-                .failurePolicy(FailurePolicy.FAIL_CLOSED)
-                .maxBatchSize(maxBatchSize)
-                .build();
-    }
-
     private static Decider spread(RedisStore[] stores, List<Limit> limits) {
+        if (stores.length == 1) {
+            return oursDecider(stores[0], limits);
+        }
         Decider[] deciders = new Decider[stores.length];
         for (int i = 0; i < stores.length; i++) {
             deciders[i] = oursDecider(stores[i], limits);
@@ -369,7 +382,7 @@ public final class RedisHarness {
     }
 
     private Result measure(String scenario, String peer, int callers, boolean hot, Decider decider) {
-        admin.flushall();
+        target.flushAll();
         Worker[] workers = new Worker[callers];
         String[] subjects = KeySequence.of(options.keys(), KeySequence.Distribution.UNIFORM, 1, 0).subjects();
         for (int i = 0; i < callers; i++) {
@@ -378,7 +391,7 @@ public final class RedisHarness {
             workers[i].start();
         }
         sleep(options.warmupSeconds());
-        Map<String, Long> before = commandStats();
+        List<Map<String, Long>> before = target.commandStats();
         long clientBefore = counter.commands.sum();
         long start = System.nanoTime();
         for (Worker w : workers) {
@@ -390,7 +403,7 @@ public final class RedisHarness {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long clientCommands = counter.commands.sum() - clientBefore;
-        Map<String, Long> after = commandStats();
+        List<Map<String, Long>> after = target.commandStats();
         Histogram all = new Histogram(3);
         long decisions = 0;
         long denied = 0;
@@ -406,39 +419,43 @@ public final class RedisHarness {
                 throw new IllegalStateException(e);
             }
             if (w.failure != null) {
-                throw new IllegalStateException(peer + " failed in '" + scenario + "'", w.failure);
+                throw new IllegalStateException(peer + " failed in '" + scenario + "' on " + target.label(), w.failure);
             }
             all.add(w.latencies);
             decisions += w.decisions;
             denied += w.denied;
             degraded += w.degraded;
         }
-        Map<String, Double> server = perDecision(before, after, decisions);
-        System.err.printf(Locale.ROOT, "[redis-harness] %-22s %-13s %3d callers: %,10.0f decisions/s%n",
-                scenario, peer, callers, decisions / elapsed);
-        return new Result(scenario, peer, callers, decisions, decisions / elapsed,
+        System.err.printf(Locale.ROOT, "[redis-harness] %-18s %-22s %-20s %3d callers: %,10.0f decisions/s%n",
+                target.label(), scenario, peer, callers, decisions / elapsed);
+        return new Result(target.label(), scenario, peer, callers, decisions, decisions / elapsed,
                 all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
-                decisions == 0 ? 0 : clientCommands / (double) decisions, server, denied, degraded, "");
+                decisions == 0 ? 0 : clientCommands / (double) decisions, perDecision(before, after, decisions),
+                scriptShares(before, after), denied, degraded, "");
     }
 
     private Result reference(String scenario, int callers, boolean hot, int limits, Optional<Path> binary) {
         String peer = "redis-benchmark -P 16";
         if (binary.isEmpty()) {
-            return new Result(scenario, peer, callers, 0, 0, 0, 0, 0, Map.of(), 0, 0,
+            return Result.missing(target.label(), scenario, peer, callers,
                     "redis-benchmark NOT FOUND on PATH (apt-get install -y redis-tools)");
         }
-        admin.flushall();
-        RedisURI parsed = RedisURI.create(uri);
-        List<String> command = new ArrayList<>(List.of(binary.get().toString(), "-h", parsed.getHost(),
-                "-p", Integer.toString(parsed.getPort()), "-c", Integer.toString(callers), "-P", "16", "--csv"));
+        Optional<String> routing = target.redisBenchmarkKey(hot);
+        if (routing.isEmpty()) {
+            return Result.missing(target.label(), scenario, peer, callers,
+                    "not run: redis-benchmark --cluster sends each client to its own master, so one hot key has no equivalent");
+        }
+        target.flushAll();
+        List<String> command = new ArrayList<>(List.of(binary.get().toString()));
+        command.addAll(target.redisBenchmarkTarget());
+        command.addAll(List.of("-c", Integer.toString(callers), "-P", "16", "--csv"));
         if (!hot) {
             command.addAll(List.of("-r", Integer.toString(options.keys())));
         }
-        String subject = hot ? HOT : "__rand_int__";
         List<String> script = new ArrayList<>(List.of("EVALSHA", scriptSha, Integer.toString(limits)));
-        script.add("rb:{" + subject + "}:bench");
+        script.add("rb:" + routing.get() + ":bench");
         if (limits == 2) {
-            script.add("rb:{" + subject + "}:bench2");
+            script.add("rb:" + routing.get() + ":bench2");
         }
         // one decision per call, as the script's ARGV says: time override, TTL padding, cost, limit count, then
         // per limit its emission interval (µs) and burst
@@ -446,90 +463,60 @@ public final class RedisHarness {
         for (Limit l : limits == 2 ? List.of(FIRST_LIMIT, SECOND_LIMIT) : List.of(FIRST_LIMIT)) {
             script.addAll(List.of(Long.toString(l.emissionIntervalMicros()), Long.toString(l.burst())));
         }
-        double calibrated = runRedisBenchmark(command, options.referenceCalibration(), script)[0];
-        long n = Math.max(options.referenceCalibration(), (long) (calibrated * options.measureSeconds()));
-        Map<String, Long> before = commandStats();
-        double[] r = runRedisBenchmark(command, n, script);
-        Map<String, Long> after = commandStats();
-        Map<String, Double> server = perDecision(before, after, n);
-        System.err.printf(Locale.ROOT, "[redis-harness] %-22s %-13s %3d callers: %,10.0f decisions/s%n",
-                scenario, peer, callers, r[0]);
-        return new Result(scenario, peer, callers, n, r[0], r[1] * 1e3, r[2] * 1e3, 1.0 / 16, server, 0, 0,
+        // whole pipelines for every client: redis-benchmark --cluster can abort ("All clients disconnected") on a
+        // partial last pipeline
+        long batch = 16L * callers;
+        long calibration = Math.max(batch, options.referenceCalibration() / batch * batch);
+        double calibrated = RedisBenchmarkRun.run(command, calibration, script)[0];
+        long n = Math.max(calibration, (long) (calibrated * options.measureSeconds()) / batch * batch);
+        List<Map<String, Long>> before = target.commandStats();
+        double[] r = RedisBenchmarkRun.run(command, n, script);
+        List<Map<String, Long>> after = target.commandStats();
+        System.err.printf(Locale.ROOT, "[redis-harness] %-18s %-22s %-20s %3d callers: %,10.0f decisions/s%n",
+                target.label(), scenario, peer, callers, r[0]);
+        return new Result(target.label(), scenario, peer, callers, n, r[0], r[1] * 1e3, r[2] * 1e3, 1.0 / 16,
+                perDecision(before, after, n), scriptShares(before, after), 0, 0,
                 "pipelined: 16 commands per round trip");
     }
 
-    /** @return rps, p50 ms, p99 ms */
-    private static double[] runRedisBenchmark(List<String> base, long n, List<String> script) {
-        List<String> command = new ArrayList<>(base);
-        command.addAll(List.of("-n", Long.toString(n)));
-        command.addAll(script);
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("redis-benchmark failed: " + output);
-            }
-            // --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms",...
-            String[] lines = output.strip().split("\r?\n");
-            String[] header = unquote(lines[0]);
-            String[] row = unquote(lines[lines.length - 1]);
-            return new double[] {
-                Double.parseDouble(row[indexOf(header, "rps")]),
-                Double.parseDouble(row[indexOf(header, "p50_latency_ms")]),
-                Double.parseDouble(row[indexOf(header, "p99_latency_ms")])};
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run redis-benchmark", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("unexpected redis-benchmark output for " + command, e);
-        }
-    }
-
-    private static String[] unquote(String csvLine) {
-        String[] cells = csvLine.split("\",\"");
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = cells[i].replace("\"", "");
-        }
-        return cells;
-    }
-
-    private static int indexOf(String[] header, String column) {
-        for (int i = 0; i < header.length; i++) {
-            if (header[i].equals(column)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no column " + column + " in " + Arrays.toString(header));
-    }
-
-    private Map<String, Long> commandStats() {
-        Map<String, Long> calls = new TreeMap<>();
-        for (String line : admin.info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                int from = line.indexOf("calls=") + "calls=".length();
-                int to = line.indexOf(',', from);
-                calls.put(name, Long.parseLong(line.substring(from, to)));
-            }
-        }
-        return calls;
-    }
-
-    private static Map<String, Double> perDecision(Map<String, Long> before, Map<String, Long> after, long decisions) {
+    /** @return every command's calls per decision, summed over the masters */
+    private static Map<String, Double> perDecision(List<Map<String, Long>> before, List<Map<String, Long>> after,
+                                                   long decisions) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : after.entrySet()) {
+        Map<String, Long> deltas = new TreeMap<>();
+        for (int m = 0; m < after.size(); m++) {
+            Map<String, Long> was = before.get(m);
+            after.get(m).forEach((name, calls) -> deltas.merge(name, calls - was.getOrDefault(name, 0L), Long::sum));
+        }
+        for (Map.Entry<String, Long> e : deltas.entrySet()) {
             String name = e.getKey();
-            if (name.equals("info") || name.equals("flushall") || name.equals("config") || name.equals("script")) {
+            if (name.equals("info") || name.equals("flushall") || name.equals("config") || name.equals("script")
+                    || name.equals("cluster") || name.equals("client") || name.equals("hello")
+                    || name.equals("command")) {
                 continue;
             }
-            long delta = e.getValue() - before.getOrDefault(name, 0L);
-            if (delta > 0 && decisions > 0) {
-                out.put(name, delta / (double) decisions);
+            if (e.getValue() > 0 && decisions > 0) {
+                out.put(name, e.getValue() / (double) decisions);
             }
         }
         return out;
+    }
+
+    /** @return per master, its share of the script calls ({@code evalsha} + {@code eval}) between the snapshots */
+    private static List<Double> scriptShares(List<Map<String, Long>> before, List<Map<String, Long>> after) {
+        long[] calls = new long[after.size()];
+        long total = 0;
+        for (int m = 0; m < calls.length; m++) {
+            for (String name : List.of("evalsha", "eval")) {
+                calls[m] += after.get(m).getOrDefault(name, 0L) - before.get(m).getOrDefault(name, 0L);
+            }
+            total += calls[m];
+        }
+        List<Double> shares = new ArrayList<>();
+        for (long c : calls) {
+            shares.add(total == 0 ? 0 : c / (double) total);
+        }
+        return shares;
     }
 
     private static void sleep(double seconds) {
@@ -539,44 +526,6 @@ public final class RedisHarness {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-
-    /** Formats results as Markdown, with the ratios of twisterlab to its peers in the same run. */
-    static String markdown(List<Result> results) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | callers | peer | decisions/s median (min–max) | p50 µs | p99 µs | client cmds/decision | server calls/decision (INFO commandstats) | twisterlab ÷ peer, throughput (min–max) | paired by round: median (min–max) |\n");
-        sb.append("|---|---:|---|---:|---:|---:|---:|---|---:|---:|\n");
-        for (Result r : results) {
-            Result ours = results.stream()
-                    .filter(o -> o.peer().equals("twisterlab") && o.scenario().equals(r.scenario()) && o.callers() == r.callers())
-                    .findFirst().orElse(null);
-            String ratio = ours == null || !r.measured() || r.peer().equals("twisterlab") ? ""
-                    : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ours.perSecond() / r.perSecond(),
-                            ours.perSecondMin() / r.perSecondMax(), ours.perSecondMax() / r.perSecondMin());
-            String paired = "";
-            if (ours != null && r.measured() && !r.peer().equals("twisterlab")) {
-                int n = Math.min(ours.perRound().size(), r.perRound().size());
-                double[] q = new double[n];
-                for (int i = 0; i < n; i++) {
-                    q[i] = ours.perRound().get(i) / r.perRound().get(i);
-                }
-                Arrays.sort(q);
-                paired = String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(q), q[0], q[n - 1]);
-            }
-            String server = r.serverCallsPerDecision().entrySet().stream()
-                    .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
-                    .reduce((a, b) -> a + ", " + b).orElse("");
-            if (!r.measured()) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | | | | | | |%n", r.scenario(), r.callers(), r.peer(), r.note()));
-                continue;
-            }
-            String flags = (r.degraded() > 0 ? " (" + r.degraded() + " degraded!)" : "") + (r.denied() > 0 ? " (" + r.denied() + " denied)" : "");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f (%,.0f–%,.0f)%s | %.0f | %.0f | %.3f | %s | %s | %s |%n",
-                    r.scenario(), r.callers(), r.peer(), r.perSecond(), r.perSecondMin(), r.perSecondMax(), flags, r.p50Micros(), r.p99Micros(),
-                    r.clientCommandsPerDecision(), server, ratio, paired));
-        }
-        return sb.toString();
     }
 
     /** Counts every command Lettuce sends on the harness client (both peers' connections). */
