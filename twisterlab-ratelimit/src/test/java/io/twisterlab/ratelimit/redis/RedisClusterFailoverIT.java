@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Test;
  * and state replicated before the kill ({@code WAIT}) carries over. The test prints what the failover cost: time to
  * promotion and to recovery, decisions taken by the failure policy, and acknowledged decisions the promoted replica
  * does not have (replication is asynchronous and the store does not {@code WAIT}).
+ *
+ * <p>Recovery with the defaults waits for the circuit breaker (one per store: it opens within milliseconds of the
+ * kill, for every subject), so a second store whose breaker never opens decides on one of the killed master's
+ * subjects alongside: it shows when Lettuce routes to the promoted replica, which must be within the adaptive
+ * topology refresh's bound, not the periodic 30 s refresh (switching the adaptive triggers off in
+ * {@code RedisConnections} makes this test fail: 34 s).
  */
 class RedisClusterFailoverIT {
 
