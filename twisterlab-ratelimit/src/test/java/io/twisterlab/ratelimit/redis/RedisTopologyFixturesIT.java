@@ -39,6 +39,30 @@ class RedisTopologyFixturesIT {
     }
 
     @Test
+    void clusterPromotesAKilledMastersReplica() {
+        try (RedisClusterProcess cluster = RedisClusterProcess.startWithReplicas(3)) {
+            int slot = RedisClusterProcess.slotOf("{a}x");
+            int master = cluster.portOwning(slot);
+            int replica = cluster.replicaOf(master);
+            RedisClient client = RedisClient.create();
+            try (StatefulRedisConnection<String, String> c =
+                    client.connect(RedisURI.create("redis://127.0.0.1:" + master))) {
+                c.sync().set("{a}x", "1");
+                assertEquals(1L, c.sync().waitForReplication(1, 2000));
+            }
+            cluster.kill(master);
+            assertEquals(replica, cluster.awaitPromotion(master));
+            assertEquals(replica, cluster.portOwning(slot));
+            try (StatefulRedisConnection<String, String> c =
+                    client.connect(RedisURI.create("redis://127.0.0.1:" + replica))) {
+                assertEquals("1", c.sync().get("{a}x"), "the replicated key is served by the promoted replica");
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
     void sentinelPromotesTheReplicaWhenTheMasterDies() {
         try (RedisSentinelProcess sentinel = RedisSentinelProcess.start(1)) {
             RedisClient client = RedisClient.create();
