@@ -55,7 +55,7 @@ record ProcessSampler(SystemInfo systemInfo, Duration cpuSampleInterval) {
         m.put("name", p.getName());
         // Percent of one logical CPU over the sample (like top); null when sorted by memory without sampling.
         m.put("cpu_percent", cpuPercent);
-        m.put("rss_bytes", p.getResidentSetSize());
+        m.put("rss_bytes", p.getResidentMemory());
         return m;
     }
 }
