@@ -56,6 +56,11 @@ import org.jspecify.annotations.Nullable;
  *       outage (error and mode change reported, circuit breaker open, the policy decides). Each probe the breaker
  *       lets through (half-open) connects again, still bounded by the decision timeout, so the store recovers by
  *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
+ *   <li><b>Never applied behind the caller's back.</b> A store built from a URI rejects commands while
+ *       disconnected (Lettuce's {@code REJECT_COMMANDS}; on Cluster also while a node's connection is still being
+ *       opened, which is why the store opens every node's connection up front and on each topology change): a
+ *       decision the failure policy answered because it could not be sent is never sent later. Only a decision that
+ *       timed out after it was written may have been applied by Redis.</li>
  * </ul>
  *
  * <p>Requires Redis 5 or later (the script writes after reading {@code TIME}, relying on effects replication).
