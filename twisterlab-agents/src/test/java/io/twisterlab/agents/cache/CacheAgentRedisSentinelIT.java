@@ -68,7 +68,7 @@ class CacheAgentRedisSentinelIT {
                 assertThat(agent.health().status()).isEqualTo(HealthStatus.HEALTHY);
                 // the probe keeps its client: once it has reconnected, the same client reaches the promoted master
                 await("the monitoring probe, built before the failover, reaches the promoted master",
-                        () -> probe.check().equals(ServiceCheck.Result.healthy("PING answered by every master")));
+                        () -> pingsTheMaster(probe));
                 probe.close();
                 RedisClient promoted = RedisClient.create();
                 try {
@@ -85,6 +85,14 @@ class CacheAgentRedisSentinelIT {
     }
 
     /** Polls {@code condition} until true, failing after {@link #RECOVERY}. */
+    private static boolean pingsTheMaster(ServiceCheck probe) {
+        try {
+            return probe.check().equals(ServiceCheck.Result.healthy("PING answered by every master"));
+        } catch (Exception e) {
+            throw new AssertionError("the probe threw instead of reporting", e);
+        }
+    }
+
     private static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + RECOVERY.toNanos();
         while (!condition.getAsBoolean()) {

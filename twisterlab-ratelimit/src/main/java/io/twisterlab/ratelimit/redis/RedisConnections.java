@@ -171,7 +171,11 @@ final class RedisConnections {
         private final Supplier<Owned> connector;
         private final Runnable shutdown;
 
-        private Client(Supplier<Owned> connector, Runnable shutdown) {
+        /**
+         * @param connector connects, blocking (see {@link #connect()})
+         * @param shutdown  releases the client
+         */
+        Client(Supplier<Owned> connector, Runnable shutdown) {
             this.connector = connector;
             this.shutdown = shutdown;
         }
