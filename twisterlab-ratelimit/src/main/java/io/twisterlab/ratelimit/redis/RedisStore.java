@@ -110,7 +110,10 @@ public interface RedisStore extends RateLimitStore {
     }
 
     /**
-     * @param connection a Redis Cluster connection; not closed by the store
+     * @param connection a Redis Cluster connection; not closed by the store. Its client's options are yours: with
+     *                   {@code DisconnectedBehavior.REJECT_COMMANDS}, Lettuce 7.7 rejects a command whose node
+     *                   connection is still being opened, so open them first
+     *                   ({@code connection.getConnection(host, port)} for every node), as a store built from a URI does
      * @return a builder
      */
     static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
