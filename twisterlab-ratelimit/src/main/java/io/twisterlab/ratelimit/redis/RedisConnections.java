@@ -130,7 +130,7 @@ final class RedisConnections {
      *
      * @return one future per node connection being opened; each completes, exceptionally if the node is down
      */
-    static List<CompletableFuture<?>> openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
+    private static List<CompletableFuture<?>> openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
         List<CompletableFuture<?>> opening = new ArrayList<>();
         for (RedisClusterNode node : connection.getPartitions()) {
             RedisURI uri = node.getUri();
