@@ -13,7 +13,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -117,9 +116,7 @@ final class RedisBackend implements CacheBackend {
         }, () -> shutdown(client::shutdown, resources));
     }
 
-    // topology refreshed on MOVED, ASK and reconnects: Lettuce 6 needs enableAllAdaptiveRefreshTriggers(); Lettuce 7
-    // enables them by default and deprecates the call
-    @SuppressWarnings("deprecation")
+    // topology refreshed on MOVED, ASK and reconnects: Lettuce 7's adaptive refresh triggers, all on by default
     private Link clusterLink() {
         ClientResources resources = resources();
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
@@ -128,9 +125,6 @@ final class RedisBackend implements CacheBackend {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enableAllAdaptiveRefreshTriggers()
-                        .build())
                 .build());
         return new Link(() -> {
             StatefulRedisClusterConnection<String, String> connection = client.connect();

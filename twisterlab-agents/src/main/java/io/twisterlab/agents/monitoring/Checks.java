@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /** The built-in {@link ServiceCheck} implementations. */
 final class Checks {
@@ -136,8 +138,35 @@ final class Checks {
         }
     }
 
-    /** A Sentinel or Cluster URL: PING through a client made for the probe (on demand, so not kept open). */
-    record RedisTopology(String name, String url, String redacted, Duration timeout) implements ServiceCheck {
+    /**
+     * A Sentinel or Cluster URL: {@code PING} to the master (every master of a Cluster) through one Lettuce client
+     * kept for the check's lifetime, created on the first probe and closed with the check: building a client with its
+     * event loop threads for every probe costs far more than the probe (the standalone check needs no client).
+     */
+    static final class RedisTopology implements ServiceCheck {
+        private final String name;
+        private final String redacted;
+        private final Supplier<CacheBackend> factory;
+        private final Object lock = new Object();
+        private @Nullable CacheBackend backend; // guarded by lock
+        private boolean closed; // guarded by lock
+
+        /**
+         * @param name     the service's name in the report
+         * @param redacted the URL without credentials, for {@link #toString()}
+         * @param factory  creates the client (not started); called at most once
+         */
+        RedisTopology(String name, String redacted, Supplier<CacheBackend> factory) {
+            this.name = name;
+            this.redacted = redacted;
+            this.factory = factory;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
         @Override
         public String kind() {
             return "redis";
@@ -145,16 +174,38 @@ final class Checks {
 
         @Override
         public Result check() {
-            CacheBackend backend = CacheBackend.redis(url, timeout);
+            CacheBackend b;
+            synchronized (lock) { // concurrent first probes share one client
+                if (closed) {
+                    return Result.unhealthy("the check is closed");
+                }
+                b = backend;
+                if (b == null) {
+                    b = factory.get();
+                    b.start(); // never throws for an unreachable Redis: ping() connects when it is back
+                    backend = b;
+                }
+            }
             try {
-                backend.start();
-                backend.ping();
+                b.ping();
                 return Result.healthy("PING answered by every master");
             } catch (CacheBackendException e) {
                 return Result.unhealthy(e.reason() == CacheBackendException.Reason.AUTHENTICATION
                         ? "reachable, but authentication failed" : "no master answered PING");
-            } finally {
-                backend.close();
+            }
+        }
+
+        /** Closes the client, if a probe created one; later probes report the check closed. */
+        @Override
+        public void close() {
+            CacheBackend b;
+            synchronized (lock) {
+                closed = true;
+                b = backend;
+                backend = null;
+            }
+            if (b != null) {
+                b.close();
             }
         }
 

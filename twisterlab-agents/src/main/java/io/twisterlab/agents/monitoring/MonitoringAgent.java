@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
 
 /**
@@ -33,8 +35,10 @@ import oshi.SystemInfo;
 public final class MonitoringAgent extends AbstractCoreAgent {
     /** The agent's canonical name. */
     public static final String NAME = "monitoring";
+    private static final Logger LOG = LoggerFactory.getLogger(MonitoringAgent.class);
 
     private final HostSampler host;
+    private final List<ServiceCheck> serviceChecks;
 
     private MonitoringAgent(Builder builder) {
         super(NAME, "Host and JVM metrics (OSHI, JMX), thresholds, top processes and health of agents and services",
@@ -42,7 +46,7 @@ public final class MonitoringAgent extends AbstractCoreAgent {
         SystemInfo systemInfo = new SystemInfo();
         this.host = new HostSampler(systemInfo, builder.cpuSampleInterval);
         ProcessSampler processes = new ProcessSampler(systemInfo, builder.cpuSampleInterval);
-        List<ServiceCheck> serviceChecks = List.copyOf(builder.serviceChecks);
+        this.serviceChecks = List.copyOf(builder.serviceChecks);
 
         query("get_system_metrics", "CPU (sampled), load, memory, swap, file systems, network, uptime and the JVM")
                 .handler(inv -> host.systemMetrics());
@@ -77,6 +81,18 @@ public final class MonitoringAgent extends AbstractCoreAgent {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Closes the service checks (the clients of Sentinel and Cluster checks). */
+    @Override
+    public void stop() {
+        for (ServiceCheck check : serviceChecks) {
+            try {
+                check.close();
+            } catch (RuntimeException e) {
+                LOG.warn("service check '{}' failed to close cleanly", check.name(), e);
+            }
+        }
     }
 
     @Override

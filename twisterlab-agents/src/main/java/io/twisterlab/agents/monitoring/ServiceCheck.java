@@ -1,5 +1,6 @@
 package io.twisterlab.agents.monitoring;
 
+import io.twisterlab.agents.cache.CacheBackend;
 import io.twisterlab.core.HealthStatus;
 import io.twisterlab.ratelimit.redis.RedisEndpoint;
 import java.net.URI;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * ServiceCheck.Result r = db.check();
  * }</pre>
  */
-public interface ServiceCheck {
+public interface ServiceCheck extends AutoCloseable {
     /** The service's name in the report, e.g. {@code redis}. */
     String name();
 
@@ -25,6 +26,14 @@ public interface ServiceCheck {
 
     /** Probes the service once; may throw, which counts as unhealthy. */
     Result check() throws Exception;
+
+    /**
+     * Releases what the check keeps between probes (a client of a Sentinel or Cluster check); the monitoring agent
+     * calls it when it stops. Nothing by default.
+     */
+    @Override
+    default void close() {
+    }
 
     /**
      * Opens a JDBC connection and validates it with {@link java.sql.Connection#isValid(int)}.
@@ -44,7 +53,8 @@ public interface ServiceCheck {
     /**
      * Probes the Redis of a {@code redis.url} in any form {@link io.twisterlab.ratelimit.redis.RedisEndpoint} accepts:
      * one node as {@link #redis(String, URI, Duration)} does; the master a Sentinel group names, or every master of
-     * a Cluster, with {@code PING} over a short-lived client.
+     * a Cluster, with {@code PING} over one Lettuce client, created on the first probe and kept until
+     * {@link #close()}.
      *
      * @throws IllegalArgumentException if the URL is invalid (the message never quotes its credentials)
      */
@@ -52,7 +62,7 @@ public interface ServiceCheck {
         RedisEndpoint endpoint = RedisEndpoint.parse(redisUrl);
         return endpoint.topology() == RedisEndpoint.Topology.STANDALONE
                 ? new Checks.Redis(name, URI.create(redisUrl.strip()), timeout)
-                : new Checks.RedisTopology(name, redisUrl, endpoint.redacted(), timeout);
+                : new Checks.RedisTopology(name, endpoint.redacted(), () -> CacheBackend.redis(redisUrl, timeout));
     }
 
     /** Sends {@code GET uri}; any 2xx status is healthy. */

@@ -48,6 +48,9 @@ class CacheAgentRedisSentinelIT {
                     direct.shutdown();
                 }
 
+                ServiceCheck probe = ServiceCheck.redis("redis", sentinel.sentinelUri(), Duration.ofSeconds(1));
+                assertThat(probe.check().status()).isEqualTo(HealthStatus.HEALTHY);
+
                 sentinel.killMaster();
                 AgentResponse during = run(agent, "cache_get", Map.of("key", "before"));
                 assertThat(during.success() || during.errorCode().orElseThrow().equals("backend_unavailable"))
@@ -63,9 +66,10 @@ class CacheAgentRedisSentinelIT {
                 assertThat((List<String>) ok(agent, "cache_keys", Map.of()).get("keys"))
                         .containsExactlyInAnyOrder("before", "after");
                 assertThat(agent.health().status()).isEqualTo(HealthStatus.HEALTHY);
-                assertThat(ServiceCheck.redis("redis", sentinel.sentinelUri(), Duration.ofSeconds(1)).check())
-                        .as("the monitoring probe of the sentinel URL reaches the promoted master")
-                        .isEqualTo(ServiceCheck.Result.healthy("PING answered by every master"));
+                // the probe keeps its client: once it has reconnected, the same client reaches the promoted master
+                await("the monitoring probe, built before the failover, reaches the promoted master",
+                        () -> pingsTheMaster(probe));
+                probe.close();
                 RedisClient promoted = RedisClient.create();
                 try {
                     assertThat(promoted.connect(io.lettuce.core.RedisURI.create("redis://127.0.0.1:"
@@ -81,6 +85,14 @@ class CacheAgentRedisSentinelIT {
     }
 
     /** Polls {@code condition} until true, failing after {@link #RECOVERY}. */
+    private static boolean pingsTheMaster(ServiceCheck probe) {
+        try {
+            return probe.check().equals(ServiceCheck.Result.healthy("PING answered by every master"));
+        } catch (Exception e) {
+            throw new AssertionError("the probe threw instead of reporting", e);
+        }
+    }
+
     private static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + RECOVERY.toNanos();
         while (!condition.getAsBoolean()) {

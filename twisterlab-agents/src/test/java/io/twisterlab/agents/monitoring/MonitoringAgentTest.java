@@ -179,10 +179,11 @@ class MonitoringAgentTest {
                         assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
                     }
                 });
-        ServiceCheck cluster = ServiceCheck.redis("redis", "redis-cluster://:hunter2@127.0.0.1:" + closedPort()
-                + ",127.0.0.1:" + closedPort(), Duration.ofSeconds(1));
-        assertThat(cluster.check()).isEqualTo(ServiceCheck.Result.unhealthy("no master answered PING"));
-        assertThat(cluster.toString()).doesNotContain("hunter2");
+        try (ServiceCheck cluster = ServiceCheck.redis("redis", "redis-cluster://:hunter2@127.0.0.1:" + closedPort()
+                + ",127.0.0.1:" + closedPort(), Duration.ofSeconds(1))) {
+            assertThat(cluster.check()).isEqualTo(ServiceCheck.Result.unhealthy("no master answered PING"));
+            assertThat(cluster.toString()).doesNotContain("hunter2");
+        }
     }
 
     static int closedPort() throws IOException {

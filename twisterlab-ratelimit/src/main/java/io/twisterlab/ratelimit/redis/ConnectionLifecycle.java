@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,27 +34,34 @@ final class ConnectionLifecycle {
     /** The connection attempt in flight, if any: at most one at a time, shared by every caller. */
     private final AtomicReference<@Nullable CompletableFuture<BaseRedisAsyncCommands<String, String>>> connecting =
             new AtomicReference<>();
+    /** {@link System#nanoTime()}, or a test's clock: what {@link #awaitFirst} measures its bound on. */
+    private final LongSupplier clock;
     private final Object lifecycle = new Object();
     private @Nullable Runnable connectionCloser; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
 
     private ConnectionLifecycle(String storeName, String policyName,
                                 @Nullable BaseRedisAsyncCommands<String, String> commands,
-                                RedisConnections.@Nullable Client client) {
+                                RedisConnections.@Nullable Client client, LongSupplier clock) {
         this.storeName = storeName;
         this.policyName = policyName;
         this.commands = commands;
         this.client = client;
+        this.clock = clock;
     }
 
     /** @return a lifecycle over a connection the caller manages */
     static ConnectionLifecycle injected(String storeName, BaseRedisAsyncCommands<String, String> commands) {
-        return new ConnectionLifecycle(storeName, "", commands, null);
+        return new ConnectionLifecycle(storeName, "", commands, null, System::nanoTime);
     }
 
-    /** @return a lifecycle that connects {@code client} on demand and shuts it down on {@link #close()} */
-    static ConnectionLifecycle owned(String storeName, String policyName, RedisConnections.Client client) {
-        return new ConnectionLifecycle(storeName, policyName, null, client);
+    /**
+     * @param clock nanoseconds, {@link System#nanoTime()} but in tests
+     * @return a lifecycle that connects {@code client} on demand and shuts it down on {@link #close()}
+     */
+    static ConnectionLifecycle owned(String storeName, String policyName, RedisConnections.Client client,
+                                     LongSupplier clock) {
+        return new ConnectionLifecycle(storeName, policyName, null, client, clock);
     }
 
     /** @return the connected commands, or null while there is no connection yet (then use {@link #connect()}) */
@@ -85,6 +93,7 @@ final class ConnectionLifecycle {
     }
 
     private void connect(RedisConnections.Client c, CompletableFuture<BaseRedisAsyncCommands<String, String>> attempt) {
+        long start = System.nanoTime();
         try {
             RedisConnections.Owned owned = c.connect();
             synchronized (lifecycle) {
@@ -95,7 +104,8 @@ final class ConnectionLifecycle {
                 connectionCloser = owned.closer();
                 commands = owned.commands();
             }
-            LOG.info("rate-limit store '{}' connected to Redis ({} policy)", storeName, policyName);
+            LOG.info("rate-limit store '{}' connected to Redis in {} ms ({} policy)", storeName,
+                    (System.nanoTime() - start) / 1_000_000, policyName);
             attempt.complete(owned.commands());
         } catch (RuntimeException e) {
             LOG.debug("rate-limit store '{}' cannot connect to Redis: {}", storeName, e.toString());
@@ -104,22 +114,40 @@ final class ConnectionLifecycle {
         }
     }
 
+    /** How often {@link #awaitFirst} looks at its clock while the attempt goes on. */
+    private static final long AWAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     /**
-     * Waits up to {@code wait} for the first connection of an owned client.
+     * Waits for the outcome of the first connection {@code attempt} ({@link #connect()}) of an owned client, at most
+     * {@code bound} on the clock.
+     * What decides that Redis is unreachable is the attempt itself: a refused connection fails at once, and a TCP
+     * connect that gets no answer fails at the connect timeout, which Netty measures from the moment it starts
+     * connecting. The time a fresh JVM spends before that and around it (loading and interpreting Lettuce's and
+     * Netty's classes, starting the event loop: seconds on a starved CPU, milliseconds warm) is not a failure of
+     * Redis; {@code bound} only keeps start-up bounded.
      *
      * @return null once connected, else why not (the attempt goes on and installs its connection if it succeeds)
      */
-    @Nullable Throwable awaitFirst(Duration wait) {
+    @Nullable Throwable awaitFirst(CompletableFuture<?> attempt, Duration bound) {
+        long deadline = clock.getAsLong() + bound.toNanos();
         try {
-            connect().get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            return null;
+            while (true) {
+                long left = deadline - clock.getAsLong();
+                if (left <= 0) {
+                    return new TimeoutException("no connection within " + bound.toMillis() + " ms");
+                }
+                try {
+                    attempt.get(Math.min(left, AWAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                    return null;
+                } catch (TimeoutException e) {
+                    // look at the clock again
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e;
         } catch (ExecutionException e) {
             return FailureHandling.cause(e);
-        } catch (TimeoutException e) {
-            return new TimeoutException("no connection within " + wait.toMillis() + " ms");
         }
     }
 

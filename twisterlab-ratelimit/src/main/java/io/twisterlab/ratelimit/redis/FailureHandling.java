@@ -2,6 +2,7 @@ package io.twisterlab.ratelimit.redis;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import io.twisterlab.ratelimit.CoarseTicker;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
@@ -143,6 +144,20 @@ final class FailureHandling {
         notifyError(failure);
         breaker.transitionToOpenState();
         enterDegraded(backend + " unreachable at start-up: " + failure.getMessage());
+    }
+
+    /**
+     * A connection attempt that outlived the start-up bound has connected (a starved JVM, not an unreachable
+     * backend): the breaker lets its probes through now instead of at the end of its open state.
+     */
+    void connectedAfterStartUp() {
+        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+            try {
+                breaker.transitionToHalfOpenState();
+            } catch (IllegalStateTransitionException e) {
+                LOG.debug("rate-limit store '{}': breaker moved on meanwhile ({})", name, e.getMessage());
+            }
+        }
     }
 
     /** @return the policy's decision, flagged degraded */

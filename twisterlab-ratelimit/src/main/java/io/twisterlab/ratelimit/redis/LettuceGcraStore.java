@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,16 +81,28 @@ final class LettuceGcraStore implements RedisStore {
             throw new RateLimitStoreException("invalid Redis URI for the rate-limit store: "
                     + redact(String.valueOf(e.getMessage())));
         }
-        LettuceGcraStore store = new LettuceGcraStore(b, ConnectionLifecycle.owned(b.name, b.policy.configName(), client),
-                cluster);
+        return create(b, client, cluster, System::nanoTime);
+    }
+
+    /** How many connect timeouts {@link RedisStore.Builder#build()} may take to connect and warm up. */
+    static final int START_UP_BOUND_CONNECT_TIMEOUTS = 2;
+
+    /** {@link #create(RedisStore.Builder)} with the client made and the start-up bound measured on {@code clock}. */
+    static RedisStore create(RedisStore.Builder b, RedisConnections.Client client, boolean cluster, LongSupplier clock) {
+        LettuceGcraStore store = new LettuceGcraStore(b,
+                ConnectionLifecycle.owned(b.name, b.policy.configName(), client, clock), cluster);
         // If Redis cannot be reached the store starts degraded, as after a mid-run outage: the breaker is open, and
         // the first probe it lets through connects again.
         long start = System.nanoTime();
-        Throwable failure = store.connection.awaitFirst(b.connectTimeout);
+        Duration bound = b.connectTimeout.multipliedBy(START_UP_BOUND_CONNECT_TIMEOUTS);
+        CompletableFuture<?> first = store.connection.connect();
+        Throwable failure = store.connection.awaitFirst(first, bound);
         if (failure != null) {
             store.failures.unreachableAtStartUp(failure);
+            // an attempt still under way (a starved JVM) that connects later: probe at once, not after the open state
+            CompletableFuture<Void> unused = first.thenRun(store.failures::connectedAfterStartUp);
         } else if (b.warmUp) {
-            store.warmUp(b.connectTimeout.toNanos() - (System.nanoTime() - start));
+            store.warmUp(bound.toNanos() - (System.nanoTime() - start));
         }
         return store;
     }

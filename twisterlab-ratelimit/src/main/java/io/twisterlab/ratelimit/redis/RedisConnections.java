@@ -10,16 +10,22 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /** Turns a URI into a Lettuce client owned by the store, and connects it on demand. */
 final class RedisConnections {
@@ -61,9 +67,9 @@ final class RedisConnections {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);
                 client.setOptions(ClusterClientOptions.builder()
                         // MOVED/ASK are followed by Lettuce itself (redirects); the topology is refreshed on them,
-                        // on reconnects and failovers (adaptive triggers) and every 30 s (periodic)
+                        // on reconnects and failovers (adaptive triggers, all on by default since Lettuce 7) and
+                        // every 30 s (periodic)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                .enableAllAdaptiveRefreshTriggers()
                                 .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
                                 .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
                                 .build())
@@ -73,8 +79,21 @@ final class RedisConnections {
                         .build());
                 return new Client(() -> {
                     StatefulRedisClusterConnection<String, String> connection = client.connect();
-                    openNodeConnections(connection);
-                    return new Owned(connection.async(), connection::close);
+                    // nodes that join later (failover, resharding onto a new master) get theirs on the refresh
+                    Disposable refreshes = resources.eventBus().get()
+                            .filter(ClusterTopologyChangedEvent.class::isInstance)
+                            .subscribe(e -> openNodeConnections(connection));
+                    try {
+                        awaitAll(openNodeConnections(connection), connectTimeout);
+                    } catch (RuntimeException e) {
+                        refreshes.dispose();
+                        connection.close();
+                        throw e;
+                    }
+                    return new Owned(connection.async(), () -> {
+                        refreshes.dispose();
+                        connection.close();
+                    });
                 }, () -> {
                     client.shutdown();
                     resources.shutdown();
@@ -100,19 +119,47 @@ final class RedisConnections {
     }
 
     /**
-     * Opens the connection to every master now: Lettuce opens them lazily, on a node's first command or redirect, so
-     * the first decisions after a {@code MOVED}/{@code ASK} would pay a TCP and protocol handshake inside their
-     * timeout. A node that cannot be reached now is left to Lettuce (it connects on demand).
+     * Opens the connection slot routing uses to every node of the topology, masters and replicas, unless it is open
+     * already. Lettuce routes a keyed command through the connection keyed by its master's host and port, and opens
+     * it lazily, on that node's first command; since Lettuce 7.7 (redis/lettuce#3782), with
+     * {@code REJECT_COMMANDS}, a command whose node connection is still being opened is rejected ("Currently not
+     * connected") instead of waiting for it. So every decision routed to a node for the first time, after start-up,
+     * a {@code MOVED}/{@code ASK} or a failover, would be a store error. Opening them all up front (replicas too, so
+     * that a promoted replica is ready) and again on every topology change leaves no first command to reject. A
+     * node that cannot be reached now is left to Lettuce (it connects on demand).
+     *
+     * @return one future per node connection being opened; each completes, exceptionally if the node is down
      */
-    private static void openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
+    private static List<CompletableFuture<?>> openNodeConnections(StatefulRedisClusterConnection<String, String> connection) {
+        List<CompletableFuture<?>> opening = new ArrayList<>();
         for (RedisClusterNode node : connection.getPartitions()) {
-            if (node.getRole().isUpstream()) {
-                try {
-                    connection.getConnection(node.getNodeId());
-                } catch (RuntimeException e) {
-                    LOG.debug("cannot open a connection to cluster node {} yet: {}", node.getUri(), e.toString());
-                }
+            RedisURI uri = node.getUri();
+            try {
+                opening.add(connection.getConnectionAsync(uri.getHost(), uri.getPort()).whenComplete((c, e) -> {
+                    if (e != null) {
+                        LOG.debug("cannot open a connection to cluster node {}:{} yet: {}", uri.getHost(),
+                                uri.getPort(), e.toString());
+                    }
+                }));
+            } catch (RuntimeException e) { // a node no longer in the topology
+                LOG.debug("cannot open a connection to cluster node {}:{}: {}", uri.getHost(), uri.getPort(),
+                        e.toString());
             }
+        }
+        return opening;
+    }
+
+    /** Waits until every future completed (successfully or not), at most {@code timeout}. */
+    private static void awaitAll(List<CompletableFuture<?>> futures, Duration timeout) {
+        try {
+            CompletableFuture.allOf(futures.stream().map(f -> f.exceptionally(e -> null))
+                            .toArray(CompletableFuture[]::new))
+                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to the cluster nodes", e);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("not every cluster node connection is open yet: {}", e.toString());
         }
     }
 
@@ -124,7 +171,11 @@ final class RedisConnections {
         private final Supplier<Owned> connector;
         private final Runnable shutdown;
 
-        private Client(Supplier<Owned> connector, Runnable shutdown) {
+        /**
+         * @param connector connects, blocking (see {@link #connect()})
+         * @param shutdown  releases the client
+         */
+        Client(Supplier<Owned> connector, Runnable shutdown) {
             this.connector = connector;
             this.shutdown = shutdown;
         }

@@ -51,11 +51,17 @@ import org.jspecify.annotations.Nullable;
  *       {@link io.twisterlab.ratelimit.Decision#degraded() degraded}; errors and mode changes go to the listener and
  *       to the log.</li>
  *   <li><b>Start-up too.</b> A store built from a URI does not need Redis to be up: {@link Builder#build()} waits
- *       at most the {@linkplain Builder#connectTimeout(Duration) connect timeout} for a first connection and, if
- *       there is none, returns a store that starts {@linkplain #degraded() degraded} exactly as after a mid-run
+ *       for the outcome of its first connection (refused at once, or no answer within the
+ *       {@linkplain Builder#connectTimeout(Duration) connect timeout} of the TCP connect itself), at most twice the
+ *       connect timeout in all, and if there is none, returns a store that starts {@linkplain #degraded() degraded} exactly as after a mid-run
  *       outage (error and mode change reported, circuit breaker open, the policy decides). Each probe the breaker
  *       lets through (half-open) connects again, still bounded by the decision timeout, so the store recovers by
  *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
+ *   <li><b>Never applied behind the caller's back.</b> A store built from a URI rejects commands while
+ *       disconnected (Lettuce's {@code REJECT_COMMANDS}; on Cluster also while a node's connection is still being
+ *       opened, which is why the store opens every node's connection up front and on each topology change): a
+ *       decision the failure policy answered because it could not be sent is never sent later. Only a decision that
+ *       timed out after it was written may have been applied by Redis.</li>
  * </ul>
  *
  * <p>Requires Redis 5 or later (the script writes after reading {@code TIME}, relying on effects replication).
@@ -104,7 +110,10 @@ public interface RedisStore extends RateLimitStore {
     }
 
     /**
-     * @param connection a Redis Cluster connection; not closed by the store
+     * @param connection a Redis Cluster connection; not closed by the store. Its client's options are yours: with
+     *                   {@code DisconnectedBehavior.REJECT_COMMANDS}, Lettuce 7.7 rejects a command whose node
+     *                   connection is still being opened, so open them first
+     *                   ({@code connection.getConnection(host, port)} for every node), as a store built from a URI does
      * @return a builder
      */
     static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
@@ -221,11 +230,14 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * Bounds how long {@link #build()} waits for the first connection of a store built from a URI, and every
-         * later TCP connection attempt. A slower first connection is not lost: the store starts degraded and
-         * uses it once it is established. Ignored for an injected connection.
+         * Bounds every TCP connection attempt of a store built from a URI, measured by Netty from the moment it
+         * starts connecting: an unreachable Redis fails the first connection within it. {@link #build()} waits for
+         * the outcome of that first attempt, at most twice this bound, connecting and warm-up together: a fresh JVM
+         * on a starved CPU spends seconds loading and starting Lettuce and Netty around the connect itself, which is
+         * not Redis being unreachable. A first connection slower than that is not lost: the store starts degraded,
+         * and the moment it connects the circuit breaker lets its probes through. Ignored for an injected connection.
          *
-         * @param connectTimeout positive (default 5 s: a cold JVM needs more than a second for its first connection)
+         * @param connectTimeout positive (default 5 s)
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
@@ -257,7 +269,7 @@ public interface RedisStore extends RateLimitStore {
         /**
          * Whether {@link #build()} warms the decision path up once connected (default true): it loads the script
          * ({@code SCRIPT LOAD}) and takes a few hundred decisions, alone and concurrently, on a throw-away key
-         * ({@code <prefix>{twisterlab-warm-up}:...}, expiring within a second), within the connect timeout. A cold
+         * ({@code <prefix>{twisterlab-warm-up}:...}, expiring within a second), within the start-up bound. A cold
          * JVM otherwise loads and interprets Lettuce's, Netty's and the store's classes during its first real
          * decisions, which then take tens to hundreds of milliseconds on a loaded CPU. Warm-up calls never count
          * as store errors nor in the circuit breaker's failures.
@@ -372,13 +384,14 @@ public interface RedisStore extends RateLimitStore {
         }
 
         /**
-         * Builds the store. From a URI: parses it (failing fast if it is invalid), then waits at most the
-         * {@linkplain #connectTimeout(Duration) connect timeout} for a first connection, and once connected warms
-         * the decision path up (see {@link #warmUp(boolean)}) within the same bound: a store returned connected
+         * Builds the store. From a URI: parses it (failing fast if it is invalid), then waits for its first
+         * connection and, once connected, warms the decision path up (see {@link #warmUp(boolean)}), both within
+         * twice the {@linkplain #connectTimeout(Duration) connect timeout}: a store returned connected
          * answers its first decisions as fast as its later ones. If Redis cannot be
          * reached the store is still returned, {@linkplain RedisStore#degraded() degraded}: the failure policy
          * decides, the listener has received the error and the mode change, the circuit breaker is open, and the
-         * store connects by itself on the first probe once the breaker lets one through.
+         * store connects by itself on the first probe once the breaker lets one through (at once if the first
+         * attempt, still under way at the bound, connects later).
          *
          * @return the store
          * @throws io.twisterlab.ratelimit.RateLimitStoreException if the URI is invalid (the message never

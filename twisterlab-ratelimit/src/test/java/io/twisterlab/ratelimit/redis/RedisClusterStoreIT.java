@@ -2,6 +2,8 @@ package io.twisterlab.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.twisterlab.ratelimit.Decision;
 import io.twisterlab.ratelimit.DecisionListener;
 import io.twisterlab.ratelimit.Limit;
@@ -183,6 +185,58 @@ class RedisClusterStoreIT {
             assertThat(last.remaining()).as("every decision counted once, across both moves")
                     .isEqualTo(1_000_000 - decisions.get());
         }
+    }
+
+    /**
+     * The store's disconnected behaviour ({@code REJECT_COMMANDS}): a decision that finds its node's connection down
+     * gets the failure policy's answer and is never sent later. The owning master drops every client and pauses
+     * for 500 ms, so the store's reconnect hangs in its handshake meanwhile; a store that buffered commands while
+     * disconnected ({@code ACCEPT_COMMANDS}) would send them once the pause ends, after their callers got the
+     * fallback answer, and the stored state would count them.
+     */
+    @Test
+    void aDecisionAnsweredByThePolicyWhileDisconnectedIsNeverAppliedLater() {
+        String subject = "disconnected";
+        Limit roomy = Limit.of("roomy", 1_000_000, Duration.ofDays(1000)); // remaining counts decisions exactly
+        int owner = cluster.ports().indexOf(cluster.portOwning(RedisClusterProcess.slotOf("{" + subject + "}")));
+        try (RedisStore store = RedisStore.builder(cluster.seedUri()).timeout(SERVER_TIMEOUT).listener(listener).build()) {
+            long before = settledRemaining(store, subject, roomy);
+            RedisCommands<String, String> node = cluster.node(owner);
+            node.multi();
+            node.clientKill(KillArgs.Builder.typeNormal().skipme());
+            node.clientPause(500);
+            node.exec();
+            int degraded = 0;
+            int applied = 0;
+            for (int i = 0; i < 10; i++) {
+                Decision d = store.decide(subject, 1, List.of(roomy));
+                if (d.degraded()) {
+                    degraded++;
+                } else {
+                    applied++;
+                }
+            }
+            assertThat(degraded).as("decisions the policy answered while the node was unreachable").isPositive();
+            assertThat(errors).isNotEmpty();
+            node.ping(); // answered once the pause is over
+            assertThat(settledRemaining(store, subject, roomy))
+                    .as("only the %d decisions Redis answered are counted, none of the %d the policy answered",
+                            applied, degraded)
+                    .isEqualTo(before - applied);
+        }
+    }
+
+    /** The subject's remaining count, read (cost 0) once the store answers from Redis again. */
+    private static long settledRemaining(RedisStore store, String subject, Limit limit) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Decision peek = store.decide(subject, 0, List.of(limit));
+            if (!peek.degraded()) {
+                return peek.remaining();
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the store did not answer from Redis again within 30 s");
     }
 
     private static void awaitDecisions(AtomicLong decisions, long more) {
