@@ -93,7 +93,7 @@ final class LettuceGcraStore implements RedisStore {
                 ConnectionLifecycle.owned(b.name, b.policy.configName(), client, clock), cluster);
         // If Redis cannot be reached the store starts degraded, as after a mid-run outage: the breaker is open, and
         // the first probe it lets through connects again.
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         Duration bound = b.connectTimeout.multipliedBy(START_UP_BOUND_CONNECT_TIMEOUTS);
         CompletableFuture<?> first = store.connection.connect();
         Throwable failure = store.connection.awaitFirst(first, bound);
@@ -102,7 +102,7 @@ final class LettuceGcraStore implements RedisStore {
             // an attempt still under way (a starved JVM) that connects later: probe at once, not after the open state
             CompletableFuture<Void> unused = first.thenRun(store.failures::connectedAfterStartUp);
         } else if (b.warmUp) {
-            store.warmUp(bound.toNanos() - (System.nanoTime() - start));
+            store.warmUp(bound.toNanos() - (clock.getAsLong() - start));
         }
         return store;
     }

@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Start-up too.</b> A store built from a URI does not need Redis to be up: {@link Builder#build()} waits
  *       for the outcome of its first connection (refused at once, or no answer within the
  *       {@linkplain Builder#connectTimeout(Duration) connect timeout} of the TCP connect itself), at most twice the
- *       connect timeout in all, and if there is none, returns a store that starts {@linkplain #degraded() degraded} exactly as after a mid-run
- *       outage (error and mode change reported, circuit breaker open, the policy decides). Each probe the breaker
+ *       connect timeout in all, and if there is none, returns a store that starts {@linkplain #degraded() degraded}
+ *       exactly as after a mid-run outage (error and mode change reported, circuit breaker open, the policy decides). Each probe the breaker
  *       lets through (half-open) connects again, still bounded by the decision timeout, so the store recovers by
  *       itself when Redis comes up; nothing needs to be rebuilt. Only an invalid URI fails the build.</li>
  *   <li><b>Never applied behind the caller's back.</b> A store built from a URI rejects commands while

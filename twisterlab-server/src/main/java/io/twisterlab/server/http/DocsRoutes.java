@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -72,15 +71,13 @@ final class DocsRoutes {
 
     /** Rewrites each {@code "/docs/<file>"} link of the page to {@code "/docs/<file>?v=<version>"}. */
     private static String versionedLinks(String html, Map<String, Asset> assets) {
-        Map<String, String> links = new LinkedHashMap<>();
-        assets.forEach((name, asset) -> links.put("\"" + PAGE + "/" + name + "\"",
-                "\"" + PAGE + "/" + name + "?v=" + asset.version() + "\""));
         String out = html;
-        for (Map.Entry<String, String> link : links.entrySet()) {
-            if (!out.contains(link.getKey())) {
-                throw new IllegalStateException("docs/index.html does not link " + link.getKey());
+        for (Map.Entry<String, Asset> file : assets.entrySet()) {
+            String link = PAGE + "/" + file.getKey();
+            if (!out.contains("\"" + link + "\"")) {
+                throw new IllegalStateException("docs/index.html does not link " + link);
             }
-            out = out.replace(link.getKey(), link.getValue());
+            out = out.replace("\"" + link + "\"", "\"" + link + "?v=" + file.getValue().version() + "\"");
         }
         return out;
     }
